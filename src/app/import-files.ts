@@ -1,0 +1,92 @@
+/** `kvmlog import`: one input → one atomic append. */
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { KvmlogError } from '../errors.js';
+import type { Format } from '../ingest/format.js';
+import { type ImportSummary, importLines } from '../ingest/importer.js';
+import { readLines } from '../ingest/lines.js';
+import { ImportTransaction } from '../store/append.js';
+import type { Store } from '../store/db.js';
+import { sourceByHash } from '../store/read.js';
+
+export interface ImportOptions {
+  readonly format?: Format | undefined;
+  readonly host?: string | undefined;
+  readonly boot?: string | undefined;
+  /** Any warning fails the import, which then appends nothing. */
+  readonly strict?: boolean | undefined;
+}
+
+export type ImportResult =
+  | { readonly kind: 'imported'; readonly file: string; readonly summary: ImportSummary; readonly boots: readonly string[] }
+  | { readonly kind: 'already-imported'; readonly file: string; readonly previousPath: string; readonly importedAt: string };
+
+export async function importFile(store: Store, file: string, opts: ImportOptions): Promise<ImportResult> {
+  if (file !== '-') return importPath(store, file, file, opts);
+  // stdin is spooled so that its content hash is known before the first event names its boot.
+  const dir = await mkdtemp(join(tmpdir(), 'kvmlog-'));
+  const spool = join(dir, 'stdin');
+  try {
+    await pipeline(process.stdin, createWriteStream(spool));
+    return await importPath(store, spool, '-', opts);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function importPath(store: Store, path: string, shownAs: string, opts: ImportOptions): Promise<ImportResult> {
+  await checkReadable(path, shownAs);
+  const sha256 = await hashFile(path);
+  const prior = sourceByHash(store, sha256);
+  if (prior !== null) return { kind: 'already-imported', file: shownAs, previousPath: prior.path, importedAt: prior.importedAt };
+  if (opts.boot !== undefined) await requireBoot(store, opts.boot);
+
+  const host = opts.host ?? (shownAs === '-' ? 'stdin' : basename(shownAs).replace(/\.[^.]*$/, ''));
+  const tx = ImportTransaction.begin(store, { sha256, path: shownAs, format: opts.format ?? 'auto', host, attachTo: opts.boot });
+  try {
+    const summary = await importLines(readLines(path), tx, { format: opts.format, name: shownAs });
+    const first = summary.warnings[0];
+    if (opts.strict && first !== undefined) {
+      throw new KvmlogError(
+        'input',
+        `${shownAs}:${first.line}: ${first.message} (--strict: nothing imported; ${summary.warnings.length} warning(s) in all)`,
+      );
+    }
+    store.raw.prepare('UPDATE sources SET format = ? WHERE sha256 = ?').run(summary.format, sha256);
+    const boots = tx.commit(summary);
+    return { kind: 'imported', file: shownAs, summary, boots: [...boots.values()] };
+  } catch (e) {
+    tx.rollback();
+    throw e;
+  }
+}
+
+async function checkReadable(path: string, shownAs: string): Promise<void> {
+  try {
+    const s = await stat(path);
+    if (s.isDirectory()) throw new KvmlogError('input', `${shownAs}: is a directory, not a trace file`);
+  } catch (e) {
+    if (e instanceof KvmlogError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new KvmlogError('input', `${shownAs}: ${code === 'ENOENT' ? 'no such file' : `cannot read (${code})`}`);
+  }
+}
+
+async function hashFile(path: string): Promise<string> {
+  const h = createHash('sha256');
+  try {
+    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
+  } catch (e) {
+    throw new KvmlogError('input', `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  return h.digest('hex');
+}
+
+async function requireBoot(store: Store, boot: string): Promise<void> {
+  const row = await store.db.selectFrom('boots').select('id').where('id', '=', boot).executeTakeFirst();
+  if (!row) throw new KvmlogError('not-found', `--boot ${boot}: no such boot in ${store.path} (give the full id from kvmlog boots)`);
+}

@@ -1,0 +1,45 @@
+import { Command, Flags } from '@oclif/core';
+import { KvmlogError } from '../errors.js';
+import type { Store } from '../store/db.js';
+
+/**
+ * What every kvmlog command shares: where the store is, JSON output, and turning a KvmlogError into
+ * one clean line on stderr (no stack) at the command boundary.
+ */
+export abstract class KvmlogCommand extends Command {
+  static override baseFlags = {
+    db: Flags.string({
+      description: 'the kvmlog database file (created and migrated on first use)',
+      env: 'KVMLOG_DB',
+      default: './kvmlog.db',
+      helpGroup: 'GLOBAL',
+    }),
+    json: Flags.boolean({ description: 'print machine-readable JSON (the contract scripts read)', helpGroup: 'GLOBAL' }),
+  };
+
+  protected async withStore<T>(path: string, fn: (store: Store) => Promise<T> | T): Promise<T> {
+    // Loaded here so that --help never pays for SQLite and kysely.
+    const { openStore } = await import('../store/db.js');
+    const store = await openStore(path);
+    try {
+      return await fn(store);
+    } finally {
+      await store.close();
+    }
+  }
+
+  /** Data goes to stdout. */
+  protected out(text: string): void {
+    process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  /** Progress and notes go to stderr. */
+  protected note(text: string): void {
+    process.stderr.write(`${text}\n`);
+  }
+
+  protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
+    if (err instanceof KvmlogError) this.error(err.message, { exit: 2 });
+    return super.catch(err);
+  }
+}

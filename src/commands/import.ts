@@ -1,0 +1,54 @@
+import { Args, Flags } from '@oclif/core';
+import { KvmlogCommand } from '../cli/base.js';
+import { FORMATS, FORMAT_HELP, type Format } from '../ingest/format.js';
+
+export default class Import extends KvmlogCommand {
+  static override summary = 'Import what a host recorded into the event store.';
+  static override description = `Reads each FILE as a stream (- for stdin), recognizes its format, and appends every lifecycle
+transition it shows — VMXON/VMXOFF per CPU, kvm_usage_count, cpuhp callbacks, module load/unload, suspend,
+kexec, panic — as immutable events. An input is appended whole or not at all; importing the same content
+twice appends nothing the second time.
+
+Lines of other subsystems are counted, not stored. A line that looks like a lifecycle signal but cannot be
+read is reported as a warning with its file:line.
+
+Formats:
+${FORMATS.map((f) => `  ${f.padEnd(10)} ${FORMAT_HELP[f]}`).join('\n')}`;
+
+  static override examples = [
+    '<%= config.bin %> import /sys/kernel/tracing/trace',
+    'cat /sys/kernel/tracing/trace_pipe > t.txt; <%= config.bin %> import t.txt --host hv-17',
+    'dmesg -r | <%= config.bin %> import - --format dmesg-raw',
+    '<%= config.bin %> import --json run/ftrace.txt run/dmesg.txt',
+  ];
+
+  static override strict = false;
+  static override args = {
+    file: Args.string({ description: 'input file, or - for stdin', required: true }),
+  };
+
+  static override flags = {
+    format: Flags.string({ description: 'input format', options: ['auto', ...FORMATS], default: 'auto' }),
+    host: Flags.string({ description: 'host name for the boots (default: the file name)' }),
+    boot: Flags.string({ description: 'attach the input to this existing boot (full id from kvmlog boots)' }),
+    strict: Flags.boolean({ description: 'fail the import, appending nothing, if any relevant line cannot be read' }),
+  };
+
+  async run(): Promise<void> {
+    const { argv, flags } = await this.parse(Import);
+    const files = argv as string[];
+    const { importFile } = await import('../app/import-files.js');
+    const { importJson, importText } = await import('../render/import.js');
+    const format = flags.format === 'auto' ? undefined : (flags.format as Format);
+    const results = await this.withStore(flags.db, async (store) => {
+      const out = [];
+      for (const file of files) {
+        const r = await importFile(store, file, { format, host: flags.host, boot: flags.boot, strict: flags.strict });
+        if (!flags.json) this.note(importText(r));
+        out.push(r);
+      }
+      return out;
+    });
+    if (flags.json) this.out(JSON.stringify(importJson(results)));
+  }
+}

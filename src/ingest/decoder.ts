@@ -1,0 +1,339 @@
+/**
+ * Turns what one boot's kernel printed — trace records and printk messages — into catalogue events.
+ * It keeps only the context a reader of the trace needs: which hotplug callback a `cpuhp_exit` closes,
+ * a kprobe waiting for its kretprobe, the CPUs already seen online. What an event does to the host's
+ * state is the model's business (src/model/reduce.ts), not this module's.
+ */
+import { ERAS, type Era } from '../model/era.js';
+import type { LifecycleEvent } from '../model/event.js';
+import type { Line } from './lines.js';
+import { type Args, type Payload, intArg, parsePayload } from './payload.js';
+import { decodePrintkMessage } from './printk.js';
+import { SYMBOLS, probeFunction, type SymbolInfo } from './symbols.js';
+
+export interface DecodedEvent {
+  readonly timeNs: bigint;
+  readonly event: LifecycleEvent;
+  readonly line: number;
+  readonly raw: string;
+}
+
+/** What became of one input line. */
+export type Outcome =
+  | { readonly kind: 'events'; readonly events: readonly DecodedEvent[] }
+  /** A lifecycle signal whose fact another line records (an entry probe, a stack trace, a setup step). */
+  | { readonly kind: 'context' }
+  /** Not a lifecycle signal: another subsystem, a header, a blank line. */
+  | { readonly kind: 'other' }
+  /** A lifecycle signal that could not be read. */
+  | { readonly kind: 'warning'; readonly message: string };
+
+export interface TraceInput {
+  /** The CPU that logged the record; null for tp_printk lines in a kernel log. */
+  readonly cpu: number | null;
+  readonly pid: number | null;
+  readonly timeNs: bigint;
+  readonly payload: string;
+}
+
+interface Pending {
+  readonly fn: string;
+  readonly timeNs: bigint;
+  readonly cpu: number;
+  readonly args: Args;
+  readonly line: Line;
+}
+
+const CONTEXT: Outcome = { kind: 'context' };
+const OTHER: Outcome = { kind: 'other' };
+const KVM_CPUHP_STATES = /^(kvm\/cpu:(?:online|starting)|kvm\/cpu\/tdx:online|virt\/tdx:online)$/;
+const HOTPLUG_TRACEPOINTS = new Set(['cpuhp_enter', 'cpuhp_multi_enter', 'cpuhp_exit', 'cpuhp_latency']);
+
+export class Decoder {
+  /** The callback each CPU is running, from its last `cpuhp_enter`. */
+  private readonly hotplugEnter = new Map<number, { callback: string; target: number; step: number }>();
+  /** The highest hotplug state seen: CPUHP_ONLINE is the last state, and an online CPU sits at it. */
+  private maxHotplugState = 0;
+  /** The last online/offline this decoder emitted per CPU, so repeated evidence does not repeat events. */
+  private readonly online = new Map<number, boolean>();
+  private readonly pending = new Map<string, Pending>();
+  private readonly cpuhpNames = new Map<number, string>();
+  private crashing = false;
+  private eraLo = 0;
+  private eraHi = ERAS.length - 1;
+  private eraSeen = false;
+
+  /** The narrowest era range the functions seen so far allow, or null when they said nothing. */
+  eraRange(): readonly [Era, Era] | null {
+    if (!this.eraSeen || this.eraLo > this.eraHi) return null;
+    return [ERAS[this.eraLo]!, ERAS[this.eraHi]!];
+  }
+
+  trace(input: TraceInput, line: Line): Outcome {
+    const p = parsePayload(input.payload);
+    if (p === null) return relevant(input.payload) ? warn(`unreadable trace payload`) : OTHER;
+    return this.payload(p, input, line);
+  }
+
+  printk(timeNs: bigint | null, message: string, line: Line): Outcome {
+    // tp_printk routes tracepoints and probes into the log without the CPU column.
+    const p = parsePayload(message);
+    if (p !== null && (p.kind === 'kprobe' || p.kind === 'kretprobe' || (p.kind === 'tracepoint' && HOTPLUG_TRACEPOINTS.has(p.name)))) {
+      if (timeNs === null) return warn('trace event in the kernel log without a timestamp');
+      return this.payload(p, { cpu: null, pid: null, timeNs, payload: message }, line);
+    }
+    const decoded = decodePrintkMessage(message);
+    if (decoded === null) return OTHER;
+    if (decoded.kind === 'context') return CONTEXT;
+    if (timeNs === null) return warn('lifecycle message without a timestamp');
+    return this.emit(decoded.events.map((event) => ({ timeNs, event, line: line.no, raw: line.text })));
+  }
+
+  /** Probes still waiting for their return: emitted with an unknown return value. */
+  flush(): DecodedEvent[] {
+    const out: DecodedEvent[] = [];
+    for (const p of this.pending.values()) out.push(...this.unpaired(p));
+    this.pending.clear();
+    return out;
+  }
+
+  private payload(p: Payload, input: TraceInput, line: Line): Outcome {
+    switch (p.kind) {
+      case 'stack-trace':
+        return CONTEXT;
+      case 'tracepoint':
+        return this.tracepoint(p.name, p.text, input, line);
+      case 'function':
+        return this.call(p.name, 'function', {}, input, line);
+      case 'kprobe':
+      case 'kretprobe': {
+        const fn = probeFunction(p.name, p.kind === 'kretprobe', p.symbol);
+        if (fn === null) return relevant(p.name) ? CONTEXT : OTHER;
+        return this.call(fn, p.kind, p.args, input, line);
+      }
+    }
+  }
+
+  private tracepoint(name: string, text: string, input: TraceInput, line: Line): Outcome {
+    const at = (event: LifecycleEvent): DecodedEvent => ({ timeNs: input.timeNs, event, line: line.no, raw: line.text });
+    switch (name) {
+      case 'cpuhp_enter':
+      case 'cpuhp_multi_enter': {
+        const m = /^cpu:\s*(\d+)\s+target:\s*(\d+)\s+step:\s*(\d+)\s+\(([^)\s]+)(?:\s+\[[\w-]+\])?\)$/.exec(text.trim());
+        if (!m) return warn(`unreadable ${name}`);
+        const [cpu, target, step, callback] = [Number(m[1]), Number(m[2]), Number(m[3]), m[4]!];
+        this.hotplugEnter.set(cpu, { callback, target, step });
+        this.maxHotplugState = Math.max(this.maxHotplugState, target);
+        this.hint(callback);
+        if (!isLifecycleCallback(callback)) return OTHER;
+        return this.emit([at({ type: 'cpuhp.callback', cpu, callback, phase: 'enter', target, step, ret: null })]);
+      }
+      case 'cpuhp_exit': {
+        const m = /^cpu:\s*(\d+)\s+state:\s*(\d+)\s+step:\s*(\d+)\s+ret:\s*(-?\d+)$/.exec(text.trim());
+        if (!m) return warn('unreadable cpuhp_exit');
+        const [cpu, state, step, ret] = [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])];
+        this.maxHotplugState = Math.max(this.maxHotplugState, state);
+        const enter = this.hotplugEnter.get(cpu);
+        const callback = enter !== undefined && enter.step === step ? enter.callback : null;
+        const out: DecodedEvent[] = [];
+        if (callback !== null && isLifecycleCallback(callback)) {
+          out.push(at({ type: 'cpuhp.callback', cpu, callback, phase: 'exit', target: enter!.target, step, ret }));
+        }
+        if (ret === 0 && callback === 'takedown_cpu') out.push(...this.onlineChange(cpu, false, at));
+        // A CPU that reached the last hotplug state on the way up (or already sat there) is online.
+        else if (ret === 0 && state >= step && state === this.maxHotplugState) out.push(...this.onlineChange(cpu, true, at));
+        return out.length > 0 ? this.emit(out) : OTHER;
+      }
+      case 'module_load':
+      case 'module_free': {
+        const module = text.trim().split(/\s+/)[0] ?? '';
+        if (!/^kvm(_intel|_amd)?$/.test(module)) return OTHER;
+        const action = name === 'module_load' ? 'load' : 'unload';
+        return this.emit([at({ type: 'kvm.module', module, action, params: {} })]);
+      }
+      case 'suspend_resume': {
+        const m = /^(\w+)\[(\d+)\] (begin|end)$/.exec(text.trim());
+        if (!m) return OTHER;
+        const [what, n, edge] = [m[1]!, Number(m[2]), m[3]!];
+        if (what === 'syscore_suspend' && edge === 'begin') return this.emit([at({ type: 'system.state', state: 'suspend' })]);
+        if (what === 'syscore_resume' && edge === 'end') return this.emit([at({ type: 'system.state', state: 'resume' })]);
+        if (what === 'CPU_OFF' && edge === 'end') return this.emitOrOther(this.onlineChange(n, false, at));
+        if (what === 'CPU_ON' && edge === 'end') return this.emitOrOther(this.onlineChange(n, true, at));
+        return OTHER;
+      }
+      case 'tracing_mark_write':
+      case 'print':
+        return this.emit([at({ type: 'marker', text: text.trim() })]);
+      default:
+        return OTHER;
+    }
+  }
+
+  /** A probe hit or function-tracer entry on a lifecycle function. */
+  private call(fn: string, how: 'kprobe' | 'kretprobe' | 'function', args: Args, input: TraceInput, line: Line): Outcome {
+    const info = SYMBOLS.get(fn);
+    if (info === undefined) return OTHER;
+    this.hintInfo(info);
+    const at = (event: LifecycleEvent): DecodedEvent => ({ timeNs: input.timeNs, event, line: line.no, raw: line.text });
+    const role = info.role;
+    const isReturn = how === 'kretprobe';
+    const cpuArg = intArg(args, 'cpu');
+    const cpu = cpuArg ?? input.cpu;
+    const needCpu = (): Outcome => warn(`${fn}: no CPU column and no cpu= argument, so the CPU is unknown`);
+
+    switch (role.kind) {
+      case 'vendor-enable':
+      case 'tdx-cpu-enable': {
+        if (cpu === null) return needCpu();
+        const key = `${fn}@${cpu}`;
+        if (how === 'kprobe') return this.hold({ fn, timeNs: input.timeNs, cpu, args, line }, key);
+        this.pending.delete(key);
+        const ret = isReturn ? retval(args) : null;
+        return this.emit([at(this.enableEvent(role, cpu, ret))]);
+      }
+      case 'vendor-disable':
+        if (isReturn) return CONTEXT;
+        if (cpu === null) return needCpu();
+        return this.emit([at({ type: 'virt.disable', cpu, vendor: role.vendor })]);
+      case 'emergency-disable':
+        if (isReturn) return CONTEXT;
+        if (cpu === null) return needCpu();
+        return this.emit([at({ type: 'virt.emergency_disable', cpu })]);
+      case 'hotplug-callback': {
+        if (cpu === null) return needCpu();
+        const phase = isReturn ? 'exit' : 'enter';
+        return this.emit([
+          at({ type: 'cpuhp.callback', cpu, callback: fn, phase, target: null, step: null, ret: isReturn ? retval(args) : null }),
+        ]);
+      }
+      case 'usage': {
+        const key = `${fn}#${input.pid ?? '?'}`;
+        if (!isReturn) {
+          if (how === 'kprobe' && intArg(args, 'usage') !== null) return this.hold({ fn, timeNs: input.timeNs, cpu: cpu ?? -1, args, line }, key);
+          return CONTEXT;
+        }
+        const before = this.pending.get(key);
+        this.pending.delete(key);
+        const to = intArg(args, 'usage');
+        if (to === null) return CONTEXT;
+        const from = before ? intArg(before.args, 'usage') : null;
+        return this.emit([at({ type: 'kvm.usage', from, to })]);
+      }
+      case 'vm-create':
+        return isReturn ? CONTEXT : this.emit([at({ type: 'vm.create', pid: input.pid })]);
+      case 'vm-destroy':
+        return isReturn ? CONTEXT : this.emit([at({ type: 'vm.destroy', pid: input.pid })]);
+      case 'kvm-shutdown':
+        return isReturn ? CONTEXT : this.emit([at({ type: 'kvm.shutdown' })]);
+      case 'tdx-enable': {
+        if (!isReturn) return CONTEXT;
+        const ret = retval(args);
+        if (ret === null) return CONTEXT;
+        return this.emit([
+          at({ type: 'tdx.module_init', result: ret === 0 ? 'initialized' : 'failed', errno: ret === 0 ? null : ret, version: null }),
+        ]);
+      }
+      case 'cpuhp-setup': {
+        if (isReturn) return CONTEXT;
+        const name = args['name'];
+        const state = intArg(args, 'state');
+        if (name === undefined || !KVM_CPUHP_STATES.test(name)) return CONTEXT;
+        if (state !== null) this.cpuhpNames.set(state, name);
+        return this.emit([at({ type: 'kvm.cpuhp', action: 'register', state: name })]);
+      }
+      case 'cpuhp-remove': {
+        if (isReturn) return CONTEXT;
+        const state = intArg(args, 'state');
+        const name = state === null ? undefined : this.cpuhpNames.get(state);
+        if (name === undefined) return CONTEXT;
+        return this.emit([at({ type: 'kvm.cpuhp', action: 'remove', state: name })]);
+      }
+      case 'panic':
+        if (isReturn) return CONTEXT;
+        return this.emit([at({ type: 'panic', message: args['fmt']?.trim() ?? '' })]);
+      case 'crash-path':
+        this.crashing = true;
+        return CONTEXT;
+      case 'machine-kexec':
+        if (isReturn) return CONTEXT;
+        return this.emit([at({ type: 'kexec.start', kind: this.crashing ? 'crash' : 'normal' })]);
+      case 'system':
+        if (isReturn) return CONTEXT;
+        return this.emit([at({ type: 'system.state', state: role.state })]);
+      case 'context':
+        return CONTEXT;
+    }
+  }
+
+  private enableEvent(role: { kind: 'vendor-enable' | 'tdx-cpu-enable'; vendor?: unknown }, cpu: number, ret: number | null): LifecycleEvent {
+    if (role.kind === 'tdx-cpu-enable') return { type: 'tdx.cpu_enable', cpu, ret };
+    const vendor = (role as { vendor: 'vmx' | 'svm' }).vendor;
+    return ret !== null && ret !== 0 ? { type: 'virt.enable_failed', cpu, ret } : { type: 'virt.enable', cpu, vendor, ret };
+  }
+
+  /** An entry probe whose outcome its kretprobe will tell; a second entry flushes the first. */
+  private hold(p: Pending, key: string): Outcome {
+    const prior = this.pending.get(key);
+    this.pending.set(key, p);
+    return prior ? this.emitOrContext(this.unpaired(prior)) : CONTEXT;
+  }
+
+  private unpaired(p: Pending): DecodedEvent[] {
+    const info = SYMBOLS.get(p.fn);
+    if (info === undefined) return [];
+    const role = info.role;
+    if (role.kind !== 'vendor-enable' && role.kind !== 'tdx-cpu-enable') return [];
+    return [{ timeNs: p.timeNs, event: this.enableEvent(role, p.cpu, null), line: p.line.no, raw: p.line.text }];
+  }
+
+  private onlineChange(cpu: number, online: boolean, at: (e: LifecycleEvent) => DecodedEvent): DecodedEvent[] {
+    if (this.online.get(cpu) === online) return [];
+    this.online.set(cpu, online);
+    return [at(online ? { type: 'cpu.online', cpu } : { type: 'cpu.offline', cpu })];
+  }
+
+  private emit(events: readonly DecodedEvent[]): Outcome {
+    for (const d of events) {
+      if (d.event.type === 'cpu.online' || d.event.type === 'cpu.offline') this.online.set(d.event.cpu, d.event.type === 'cpu.online');
+    }
+    return { kind: 'events', events };
+  }
+
+  private emitOrOther(events: readonly DecodedEvent[]): Outcome {
+    return events.length > 0 ? this.emit(events) : OTHER;
+  }
+
+  private emitOrContext(events: readonly DecodedEvent[]): Outcome {
+    return events.length > 0 ? this.emit(events) : CONTEXT;
+  }
+
+  private hint(fn: string): void {
+    const info = SYMBOLS.get(fn);
+    if (info) this.hintInfo(info);
+  }
+
+  private hintInfo(info: SymbolInfo): void {
+    if (!info.eras) return;
+    this.eraSeen = true;
+    this.eraLo = Math.max(this.eraLo, ERAS.indexOf(info.eras[0]));
+    this.eraHi = Math.min(this.eraHi, ERAS.indexOf(info.eras[1]));
+  }
+}
+
+function warn(message: string): Outcome {
+  return { kind: 'warning', message };
+}
+
+function retval(args: Args): number | null {
+  return intArg(args, 'ret') ?? intArg(args, 'arg1');
+}
+
+function isLifecycleCallback(callback: string): boolean {
+  const info = SYMBOLS.get(callback);
+  return info !== undefined && info.role.kind === 'hotplug-callback';
+}
+
+/** Whether text that could not be read names something kvmlog tracks, so losing it must be reported. */
+export function relevant(text: string): boolean {
+  return /kvm|vmx|svm|tdx|virtualization|cpuhp|kexec|crash|panic|smpboot|syscore/i.test(text);
+}

@@ -1,0 +1,35 @@
+import { formatNs } from '../model/time.js';
+import type { BootRow } from '../store/read.js';
+import { table } from './table.js';
+
+/** The `boots --json` contract (DESIGN.md). */
+export function bootsJson(boots: readonly BootRow[]): object[] {
+  return boots.map((b) => ({
+    id: b.id,
+    host: b.host,
+    kind: b.kind,
+    kernel: b.kernel,
+    previous: b.previous,
+    firstNs: b.firstNs?.toString() ?? null,
+    lastNs: b.lastNs?.toString() ?? null,
+    events: b.events,
+  }));
+}
+
+export function bootsText(boots: readonly BootRow[]): string {
+  if (boots.length === 0) return 'no boots yet (kvmlog import FILE)';
+  return table(
+    ['BOOT', 'HOST', 'KIND', 'KERNEL', 'ERA', 'FIRST (s)', 'LAST (s)', 'EVENTS', 'PREVIOUS'],
+    boots.map((b) => [
+      b.id,
+      b.host,
+      b.kind,
+      b.kernel ?? 'unknown',
+      b.era ?? 'unknown',
+      b.firstNs === null ? '-' : formatNs(b.firstNs),
+      b.lastNs === null ? '-' : formatNs(b.lastNs),
+      b.events,
+      b.previous ?? '-',
+    ]),
+  );
+}

@@ -1,0 +1,27 @@
+import type { EventRecord, LifecycleEvent } from '../model/event.js';
+import { formatNs } from '../model/time.js';
+
+/** One NDJSON line of `events --json`: the catalogue event plus sequence, boot, exact time and provenance. */
+export function eventJson(r: EventRecord): object {
+  return {
+    seq: r.seq,
+    boot: r.boot,
+    timeNs: r.timeNs.toString(),
+    ...r.event,
+    source: { path: r.provenance.path, line: r.provenance.line },
+    raw: r.provenance.raw,
+  };
+}
+
+/** `cpuhp.callback cpu=2 callback=kvm_online_cpu phase=exit ret=0` */
+export function describeEvent(e: LifecycleEvent): string {
+  const { type, ...fields } = e;
+  const parts = Object.entries(fields)
+    .filter(([, v]) => v !== null && !(typeof v === 'object' && Object.keys(v as object).length === 0))
+    .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+  return [type, ...parts].join(' ');
+}
+
+export function eventLine(r: EventRecord): string {
+  return `${formatNs(r.timeNs).padStart(16)}  #${String(r.seq).padEnd(6)} ${describeEvent(r.event)}`;
+}

@@ -1,0 +1,69 @@
+import Database from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect, type Migration } from 'kysely';
+import * as m0001 from '../../migrations/0001_event_store.js';
+import { KvmlogError } from '../errors.js';
+import type { DB } from './schema.js';
+
+/** Migrations, in order. Names are zero-padded: kysely refuses one that sorts before an executed one. */
+const MIGRATIONS: Record<string, Migration> = {
+  '0001_event_store': m0001,
+};
+
+export interface Store {
+  readonly db: Kysely<DB>;
+  /** The connection itself, for the append hot path and exact-integer reads. */
+  readonly raw: Database.Database;
+  readonly path: string;
+  close(): Promise<void>;
+}
+
+/** Opens the store at `path`, creating and migrating it on first use. */
+export async function openStore(path: string): Promise<Store> {
+  let raw: Database.Database;
+  try {
+    raw = new Database(path);
+    raw.pragma('journal_mode = WAL');
+    raw.pragma('foreign_keys = ON');
+    raw.pragma('busy_timeout = 10000');
+  } catch (e) {
+    throw new KvmlogError('database', `${path}: cannot open the database: ${(e as Error).message}`);
+  }
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: raw }) });
+  const store: Store = { db, raw, path, close: () => db.destroy() };
+  try {
+    await migrate(store);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  return store;
+}
+
+async function migrate(store: Store): Promise<void> {
+  const migrator = new Migrator({
+    db: store.db,
+    provider: { getMigrations: async () => MIGRATIONS },
+  });
+  let known: readonly { name: string; executedAt?: Date | undefined }[];
+  try {
+    known = await migrator.getMigrations();
+  } catch (e) {
+    throw new KvmlogError('database', `${store.path}: not a kvmlog database (${(e as Error).message})`);
+  }
+  const executed = await executedMigrations(store);
+  const newer = executed.filter((n) => !(n in MIGRATIONS));
+  if (newer.length > 0) {
+    throw new KvmlogError('database', `${store.path}: written by a newer kvmlog (schema ${newer.join(', ')}); upgrade kvmlog`);
+  }
+  if (known.every((m) => m.executedAt !== undefined)) return;
+  const { error } = await migrator.migrateToLatest();
+  if (error) throw new KvmlogError('database', `${store.path}: migration failed: ${(error as Error).message}`);
+}
+
+async function executedMigrations(store: Store): Promise<string[]> {
+  const exists = store.raw
+    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'kysely_migration'")
+    .get();
+  if (!exists) return [];
+  return (store.raw.prepare('SELECT name FROM kysely_migration').all() as { name: string }[]).map((r) => r.name);
+}

@@ -1,0 +1,144 @@
+/**
+ * Reads. Queries are built with kysely and run on the raw connection with `safeIntegers`, so that
+ * nanosecond times come back as exact bigints rather than doubles.
+ */
+import type { Compilable } from 'kysely';
+import { sql } from 'kysely';
+import { KvmlogError } from '../errors.js';
+import type { Era } from '../model/era.js';
+import type { BootKind, EventRecord, EventType, LifecycleEvent } from '../model/event.js';
+import type { Store } from './db.js';
+
+type Row = Record<string, unknown>;
+
+function* iterate(store: Store, query: Compilable): Generator<Row> {
+  const c = query.compile();
+  const stmt = store.raw.prepare(c.sql).safeIntegers(true);
+  yield* stmt.iterate(...(c.parameters as unknown[])) as IterableIterator<Row>;
+}
+
+const num = (v: unknown): number => Number(v as bigint);
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v as bigint));
+
+export interface BootRow {
+  readonly id: string;
+  readonly host: string;
+  readonly kind: BootKind;
+  readonly kernel: string | null;
+  readonly era: Era | null;
+  readonly cmdline: string | null;
+  readonly previous: string | null;
+  readonly firstNs: bigint | null;
+  readonly lastNs: bigint | null;
+  readonly events: number;
+  /** The highest sequence number in the boot: which boot was written last. */
+  readonly lastSeq: number;
+}
+
+export function listBoots(store: Store): BootRow[] {
+  const q = store.db
+    .selectFrom('boots as b')
+    .leftJoin('events as e', 'e.boot_id', 'b.id')
+    .select([
+      'b.id',
+      'b.host',
+      'b.kind',
+      'b.kernel',
+      'b.era',
+      'b.cmdline',
+      'b.previous',
+      sql<bigint>`min(e.time_ns)`.as('first_ns'),
+      sql<bigint>`max(e.time_ns)`.as('last_ns'),
+      sql<bigint>`count(e.seq)`.as('events'),
+      sql<bigint>`coalesce(max(e.seq), 0)`.as('last_seq'),
+    ])
+    .groupBy('b.id')
+    .orderBy(sql`coalesce(min(e.seq), 0)`);
+  return [...iterate(store, q)].map((r) => ({
+    id: r['id'] as string,
+    host: r['host'] as string,
+    kind: r['kind'] as BootKind,
+    kernel: (r['kernel'] as string | null) ?? null,
+    era: (r['era'] as Era | null) ?? null,
+    cmdline: (r['cmdline'] as string | null) ?? null,
+    previous: (r['previous'] as string | null) ?? null,
+    firstNs: (r['first_ns'] as bigint | null) ?? null,
+    lastNs: (r['last_ns'] as bigint | null) ?? null,
+    events: num(r['events']),
+    lastSeq: num(r['last_seq']),
+  }));
+}
+
+export interface ResolvedBoot {
+  readonly boot: BootRow;
+  /** Said on stderr when kvmlog chose the boot for the user. */
+  readonly note: string | null;
+}
+
+/** `--boot`: an id, a unique prefix, or nothing when there is one boot (with several, the latest). */
+export function resolveBoot(store: Store, ref: string | undefined): ResolvedBoot {
+  const boots = listBoots(store);
+  if (boots.length === 0) throw new KvmlogError('not-found', `${store.path}: no boots yet; import a trace first (kvmlog import FILE)`);
+  if (ref === undefined) {
+    if (boots.length === 1) return { boot: boots[0]!, note: null };
+    const latest = boots.reduce((a, b) => (b.lastSeq > a.lastSeq ? b : a));
+    return { boot: latest, note: `${boots.length} boots in the store; using the latest, ${latest.id} (choose one with --boot)` };
+  }
+  const matches = boots.filter((b) => b.id.startsWith(ref));
+  if (matches.length === 1) return { boot: matches[0]!, note: null };
+  if (matches.length === 0) throw new KvmlogError('not-found', `no boot ${ref} in ${store.path} (kvmlog boots lists them)`);
+  throw new KvmlogError('ambiguous', `boot prefix ${ref} matches ${matches.map((b) => b.id).join(', ')}`);
+}
+
+export interface EventFilter {
+  readonly boot: string;
+  readonly fromNs?: bigint | undefined;
+  /** Inclusive: an event at exactly this nanosecond is included. */
+  readonly toNs?: bigint | undefined;
+  readonly cpu?: number | undefined;
+  readonly types?: readonly EventType[] | undefined;
+  readonly limit?: number | undefined;
+}
+
+/** A boot's events in the order the kernel made them: by time, ties in input order. */
+export function* readEvents(store: Store, f: EventFilter): Generator<EventRecord> {
+  let q = store.db
+    .selectFrom('events as e')
+    .innerJoin('sources as s', 's.id', 'e.source_id')
+    .select(['e.seq', 'e.boot_id', 'e.time_ns', 'e.type', 'e.fields', 'e.source_id', 's.path', 'e.line', 'e.raw'])
+    .where('e.boot_id', '=', f.boot);
+  if (f.fromNs !== undefined) q = q.where('e.time_ns', '>=', f.fromNs);
+  if (f.toNs !== undefined) q = q.where('e.time_ns', '<=', f.toNs);
+  if (f.cpu !== undefined) q = q.where('e.cpu', '=', f.cpu);
+  if (f.types !== undefined && f.types.length > 0) q = q.where('e.type', 'in', [...f.types]);
+  q = q.orderBy('e.time_ns').orderBy('e.seq');
+  if (f.limit !== undefined) q = q.limit(f.limit);
+  for (const r of iterate(store, q)) {
+    const event = { type: r['type'] as EventType, ...(JSON.parse(r['fields'] as string) as object) } as LifecycleEvent;
+    yield {
+      seq: num(r['seq']),
+      boot: r['boot_id'] as string,
+      timeNs: r['time_ns'] as bigint,
+      event,
+      provenance: { sourceId: num(r['source_id']), path: r['path'] as string, line: num(r['line']), raw: r['raw'] as string },
+    };
+  }
+}
+
+/** Every CPU a boot's events mention, so that state can list the ones not yet observed as unknown. */
+export function bootCpus(store: Store, boot: string): number[] {
+  const q = store.db
+    .selectFrom('events')
+    .select('cpu')
+    .distinct()
+    .where('boot_id', '=', boot)
+    .where('cpu', 'is not', null)
+    .orderBy('cpu');
+  return [...iterate(store, q)].map((r) => numOrNull(r['cpu'])!).filter((c) => c !== null);
+}
+
+export function sourceByHash(store: Store, sha256: string): { id: number; path: string; importedAt: string } | null {
+  const q = store.db.selectFrom('sources').select(['id', 'path', 'imported_at']).where('sha256', '=', sha256);
+  for (const r of iterate(store, q)) return { id: num(r['id']), path: r['path'] as string, importedAt: r['imported_at'] as string };
+  return null;
+}

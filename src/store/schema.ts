@@ -1,0 +1,41 @@
+import type { Generated } from 'kysely';
+
+/** Table types for kysely; time_ns is read as bigint through `safeIntegers` (see store/read.ts). */
+export interface SourcesTable {
+  id: Generated<number>;
+  sha256: string;
+  path: string;
+  format: string;
+  imported_at: string;
+  lines: number;
+  events: number;
+}
+
+export interface BootsTable {
+  id: string;
+  host: string;
+  kind: string;
+  kernel: string | null;
+  era: string | null;
+  cmdline: string | null;
+  previous: string | null;
+  source_id: number;
+}
+
+export interface EventsTable {
+  seq: Generated<number>;
+  boot_id: string;
+  time_ns: bigint;
+  cpu: number | null;
+  type: string;
+  fields: string;
+  source_id: number;
+  line: number;
+  raw: string;
+}
+
+export interface DB {
+  sources: SourcesTable;
+  boots: BootsTable;
+  events: EventsTable;
+}
