@@ -47,7 +47,8 @@ interface Pending {
 const CONTEXT: Outcome = { kind: 'context' };
 const OTHER: Outcome = { kind: 'other' };
 const KVM_CPUHP_STATES = /^(kvm\/cpu:(?:online|starting)|kvm\/cpu\/tdx:online|virt\/tdx:online)$/;
-const HOTPLUG_TRACEPOINTS = new Set(['cpuhp_enter', 'cpuhp_multi_enter', 'cpuhp_exit', 'cpuhp_latency']);
+/** Tracepoints kvmlog reads that tp_printk can route into the kernel log. */
+const PRINTK_TRACEPOINTS = new Set(['cpuhp_enter', 'cpuhp_multi_enter', 'cpuhp_exit', 'module_load', 'module_free', 'suspend_resume']);
 
 export class Decoder {
   /** The callback each CPU is running, from its last `cpuhp_enter`. */
@@ -56,6 +57,8 @@ export class Decoder {
   private maxHotplugState = 0;
   /** The last online/offline this decoder emitted per CPU, so repeated evidence does not repeat events. */
   private readonly online = new Map<number, boolean>();
+  /** The last system state emitted: a kprobe on syscore_suspend and the power tracepoint say the same thing. */
+  private systemState: string | null = null;
   private readonly pending = new Map<string, Pending>();
   private readonly cpuhpNames = new Map<number, string>();
   private crashing = false;
@@ -78,7 +81,7 @@ export class Decoder {
   printk(timeNs: bigint | null, message: string, line: Line): Outcome {
     // tp_printk routes tracepoints and probes into the log without the CPU column.
     const p = parsePayload(message);
-    if (p !== null && (p.kind === 'kprobe' || p.kind === 'kretprobe' || (p.kind === 'tracepoint' && HOTPLUG_TRACEPOINTS.has(p.name)))) {
+    if (p !== null && (p.kind === 'kprobe' || p.kind === 'kretprobe' || (p.kind === 'tracepoint' && PRINTK_TRACEPOINTS.has(p.name)))) {
       if (timeNs === null) return warn('trace event in the kernel log without a timestamp');
       return this.payload(p, { cpu: null, pid: null, timeNs, payload: message }, line);
     }
@@ -293,10 +296,16 @@ export class Decoder {
   }
 
   private emit(events: readonly DecodedEvent[]): Outcome {
-    for (const d of events) {
+    const kept = events.filter((d) => {
+      if (d.event.type !== 'system.state') return true;
+      if (this.systemState === d.event.state) return false;
+      this.systemState = d.event.state;
+      return true;
+    });
+    for (const d of kept) {
       if (d.event.type === 'cpu.online' || d.event.type === 'cpu.offline') this.online.set(d.event.cpu, d.event.type === 'cpu.online');
     }
-    return { kind: 'events', events };
+    return kept.length > 0 ? { kind: 'events', events: kept } : CONTEXT;
   }
 
   private emitOrOther(events: readonly DecodedEvent[]): Outcome {
