@@ -39,7 +39,11 @@ export abstract class KvmlogCommand extends Command {
   }
 
   protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
-    if (err instanceof KvmlogError) this.error(err.message, { exit: 2 });
+    if (err instanceof KvmlogError) {
+      // One unwrapped line, so that file:line stays greppable; oclif's own error box wraps at 80 columns.
+      process.stderr.write(`kvmlog: ${err.message}\n`);
+      this.exit(2);
+    }
     return super.catch(err);
   }
 }
