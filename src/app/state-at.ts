@@ -1,5 +1,4 @@
 /** `kvmlog state --at`: the projection of one boot's events up to an instant. */
-import { type Era } from '../model/era.js';
 import { fold } from '../model/reduce.js';
 import type { HostState } from '../model/state.js';
 import type { Store } from '../store/db.js';
@@ -17,13 +16,12 @@ export interface StateAt {
 
 export function stateAt(store: Store, boot: BootRow, atNs: bigint): StateAt {
   let events = 0;
-  const folded = fold(boot.era as Era | null, mapCount(readEvents(store, { boot: boot.id, toNs: atNs }), () => events++));
-  return { boot, atNs, state: folded, cpus: bootCpus(store, boot.id), events };
-}
-
-function* mapCount<T>(it: Iterable<{ event: T }>, tick: () => void): Generator<T> {
-  for (const r of it) {
-    tick();
-    yield r.event;
-  }
+  const upTo = function* () {
+    for (const r of readEvents(store, { boot: boot.id, toNs: atNs })) {
+      events++;
+      yield r.event;
+    }
+  };
+  const state = fold(boot.era, upTo());
+  return { boot, atNs, state, cpus: bootCpus(store, boot.id), events };
 }

@@ -9,7 +9,7 @@ import type { LifecycleEvent } from '../model/event.js';
 import type { Line } from './lines.js';
 import { type Args, type Payload, intArg, parsePayload } from './payload.js';
 import { decodePrintkMessage } from './printk.js';
-import { SYMBOLS, probeFunction, type SymbolInfo } from './symbols.js';
+import { type Role, SYMBOLS, type SymbolInfo, probeFunction } from './symbols.js';
 
 export interface DecodedEvent {
   readonly timeNs: bigint;
@@ -36,6 +36,8 @@ export interface TraceInput {
   readonly payload: string;
 }
 
+type EnableRole = Extract<Role, { kind: 'vendor-enable' | 'tdx-cpu-enable' }>;
+
 interface Pending {
   readonly fn: string;
   readonly timeNs: bigint;
@@ -45,6 +47,8 @@ interface Pending {
 }
 
 const CONTEXT: Outcome = { kind: 'context' };
+/** Two sightings of one hotplug callback call (tracepoint and probe) are this close at most. */
+const SAME_CALL_NS = 1_000_000n;
 const OTHER: Outcome = { kind: 'other' };
 const KVM_CPUHP_STATES = /^(kvm\/cpu:(?:online|starting)|kvm\/cpu\/tdx:online|virt\/tdx:online)$/;
 /** Tracepoints kvmlog reads that tp_printk can route into the kernel log. */
@@ -57,6 +61,11 @@ export class Decoder {
   private maxHotplugState = 0;
   /** The last online/offline this decoder emitted per CPU, so repeated evidence does not repeat events. */
   private readonly online = new Map<number, boolean>();
+  /**
+   * The last hotplug-callback event per CPU. A probe on the callback and the cpuhp tracepoint see the same
+   * call microseconds apart; the second sighting of one call is not a second event.
+   */
+  private readonly lastCallback = new Map<number, { key: string; timeNs: bigint }>();
   /** The last system state emitted: a kprobe on syscore_suspend and the power tracepoint say the same thing. */
   private systemState: string | null = null;
   private readonly pending = new Map<string, Pending>();
@@ -268,10 +277,9 @@ export class Decoder {
     }
   }
 
-  private enableEvent(role: { kind: 'vendor-enable' | 'tdx-cpu-enable'; vendor?: unknown }, cpu: number, ret: number | null): LifecycleEvent {
+  private enableEvent(role: EnableRole, cpu: number, ret: number | null): LifecycleEvent {
     if (role.kind === 'tdx-cpu-enable') return { type: 'tdx.cpu_enable', cpu, ret };
-    const vendor = (role as { vendor: 'vmx' | 'svm' }).vendor;
-    return ret !== null && ret !== 0 ? { type: 'virt.enable_failed', cpu, ret } : { type: 'virt.enable', cpu, vendor, ret };
+    return ret !== null && ret !== 0 ? { type: 'virt.enable_failed', cpu, ret } : { type: 'virt.enable', cpu, vendor: role.vendor, ret };
   }
 
   /** An entry probe whose outcome its kretprobe will tell; a second entry flushes the first. */
@@ -297,9 +305,16 @@ export class Decoder {
 
   private emit(events: readonly DecodedEvent[]): Outcome {
     const kept = events.filter((d) => {
-      if (d.event.type !== 'system.state') return true;
-      if (this.systemState === d.event.state) return false;
-      this.systemState = d.event.state;
+      const e = d.event;
+      if (e.type === 'system.state') {
+        if (this.systemState === e.state) return false;
+        this.systemState = e.state;
+      } else if (e.type === 'cpuhp.callback') {
+        const key = `${e.callback}/${e.phase}`;
+        const last = this.lastCallback.get(e.cpu);
+        this.lastCallback.set(e.cpu, { key, timeNs: d.timeNs });
+        if (last !== undefined && last.key === key && d.timeNs - last.timeNs <= SAME_CALL_NS) return false;
+      }
       return true;
     });
     for (const d of kept) {

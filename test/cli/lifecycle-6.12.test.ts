@@ -36,6 +36,21 @@ describe('6.12 ftrace-lifecycle.txt against the /sys snapshots', () => {
     assert.match(table.stdout, new RegExp(`^${boots[0]!.id}\\s.*\\bunknown\\s+E3\\b`, 'm'));
   });
 
+  it('loses no relevant line and counts each call once, though a tracepoint and a probe both saw it', async () => {
+    const text = readFileSync(dir('ftrace-lifecycle.txt'), 'utf8').split('\n');
+    const grep = (re: RegExp) => text.filter((l) => re.test(l)).length;
+    const events = await ndjson<{ type: string; callback?: string; phase?: string }>(['events', '--db', s.db]);
+    const count = (pred: (e: { type: string; callback?: string; phase?: string }) => boolean) => events.filter(pred).length;
+    assert.equal(count((e) => e.type === 'virt.enable'), grep(/ svm_enable_virtualization_cpu_ret: .* ret=0$/));
+    assert.equal(count((e) => e.type === 'virt.disable'), grep(/ svm_disable_virtualization_cpu: /));
+    for (const cb of ['kvm_online_cpu', 'kvm_offline_cpu']) {
+      const calls = grep(new RegExp(`cpuhp_enter: .*\\(${cb} \\[kvm\\]\\)$`));
+      assert.ok(calls > 0);
+      assert.equal(count((e) => e.type === 'cpuhp.callback' && e.callback === cb && e.phase === 'enter'), calls, `${cb} enter`);
+      assert.equal(count((e) => e.type === 'cpuhp.callback' && e.callback === cb && e.phase === 'exit'), calls, `${cb} exit`);
+    }
+  });
+
   const snapshots = readFileSync(dir('kvm-state-log-lifecycle.txt'), 'utf8').trim().split('\n');
   for (const snap of snapshots) {
     const step = Number(/^step (\d+):/.exec(snap)![1]);
