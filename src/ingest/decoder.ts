@@ -47,9 +47,9 @@ interface Pending {
 }
 
 const CONTEXT: Outcome = { kind: 'context' };
+const OTHER: Outcome = { kind: 'other' };
 /** Two sightings of one hotplug callback call (tracepoint and probe) are this close at most. */
 const SAME_CALL_NS = 1_000_000n;
-const OTHER: Outcome = { kind: 'other' };
 const KVM_CPUHP_STATES = /^(kvm\/cpu:(?:online|starting)|kvm\/cpu\/tdx:online|virt\/tdx:online)$/;
 /** Tracepoints kvmlog reads that tp_printk can route into the kernel log. */
 const PRINTK_TRACEPOINTS = new Set(['cpuhp_enter', 'cpuhp_multi_enter', 'cpuhp_exit', 'module_load', 'module_free', 'suspend_resume']);
@@ -169,8 +169,8 @@ export class Decoder {
         const [what, n, edge] = [m[1]!, Number(m[2]), m[3]!];
         if (what === 'syscore_suspend' && edge === 'begin') return this.emit([at({ type: 'system.state', state: 'suspend' })]);
         if (what === 'syscore_resume' && edge === 'end') return this.emit([at({ type: 'system.state', state: 'resume' })]);
-        if (what === 'CPU_OFF' && edge === 'end') return this.emitOrOther(this.onlineChange(n, false, at));
-        if (what === 'CPU_ON' && edge === 'end') return this.emitOrOther(this.onlineChange(n, true, at));
+        if (what === 'CPU_OFF' && edge === 'end') return this.emit(this.onlineChange(n, false, at));
+        if (what === 'CPU_ON' && edge === 'end') return this.emit(this.onlineChange(n, true, at));
         return OTHER;
       }
       case 'tracing_mark_write':
@@ -298,15 +298,18 @@ export class Decoder {
   }
 
   private onlineChange(cpu: number, online: boolean, at: (e: LifecycleEvent) => DecodedEvent): DecodedEvent[] {
-    if (this.online.get(cpu) === online) return [];
-    this.online.set(cpu, online);
     return [at(online ? { type: 'cpu.online', cpu } : { type: 'cpu.offline', cpu })];
   }
 
+  /** The one way out for events: a fact already emitted, seen again through another signal, is dropped here. */
   private emit(events: readonly DecodedEvent[]): Outcome {
     const kept = events.filter((d) => {
       const e = d.event;
-      if (e.type === 'system.state') {
+      if (e.type === 'cpu.online' || e.type === 'cpu.offline') {
+        const online = e.type === 'cpu.online';
+        if (this.online.get(e.cpu) === online) return false;
+        this.online.set(e.cpu, online);
+      } else if (e.type === 'system.state') {
         if (this.systemState === e.state) return false;
         this.systemState = e.state;
       } else if (e.type === 'cpuhp.callback') {
@@ -317,14 +320,7 @@ export class Decoder {
       }
       return true;
     });
-    for (const d of kept) {
-      if (d.event.type === 'cpu.online' || d.event.type === 'cpu.offline') this.online.set(d.event.cpu, d.event.type === 'cpu.online');
-    }
     return kept.length > 0 ? { kind: 'events', events: kept } : CONTEXT;
-  }
-
-  private emitOrOther(events: readonly DecodedEvent[]): Outcome {
-    return events.length > 0 ? this.emit(events) : OTHER;
   }
 
   private emitOrContext(events: readonly DecodedEvent[]): Outcome {

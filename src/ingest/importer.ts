@@ -62,6 +62,7 @@ export async function importLines(
     if (r.done) break;
     head.push(r.value);
   }
+  if (head.every((l) => l.text.trim() === '')) throw new KvmlogError('input', `${opts.name}: empty; nothing to import`);
   const format = opts.format ?? detectFormat(head.map((l) => l.text));
   if (format === null) {
     throw new KvmlogError('format', `${opts.name}: not a format kvmlog reads (ftrace text, dmesg, dmesg -r, /dev/kmsg); force one with --format`);

@@ -119,6 +119,12 @@ describe('bad input: one clear line, exit 2, nothing written', () => {
     assertCleanError(await kvmlog(['import', '--db', s.db, s.dir]), /is a directory/);
   });
 
+  it('an empty file', async () => {
+    const f = join(s.dir, 'empty.txt');
+    writeFileSync(f, '');
+    assertCleanError(await kvmlog(['import', '--db', s.db, f]), /empty\.txt: empty; nothing to import/);
+  });
+
   it('a file in no format kvmlog reads', async () => {
     const f = join(s.dir, 'notes.txt');
     writeFileSync(f, 'shopping list\nmilk\n');
