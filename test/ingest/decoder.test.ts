@@ -1,0 +1,136 @@
+/**
+ * The decoder on single lines. Lines marked "real" are copied from the recordings in test/fixtures; the others
+ * are built from the kernel's formats (kernel-lifecycle.md §4) for paths the recordings do not take.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Decoder, type Outcome } from '../../src/ingest/decoder.js';
+import { parseFtraceLine } from '../../src/ingest/ftrace-line.js';
+import { parseDmesgLine } from '../../src/ingest/kernel-log-line.js';
+import type { LifecycleEvent } from '../../src/model/event.js';
+
+function feed(d: Decoder, text: string, no = 1): Outcome {
+  const line = { no, text };
+  const f = parseFtraceLine(text);
+  if (f.kind === 'record') return d.trace({ cpu: f.record.cpu, pid: f.record.pid, timeNs: f.record.timeNs, payload: f.record.payload }, line);
+  const k = parseDmesgLine(text);
+  assert.equal(k.kind, 'record', text);
+  const r = (k as Extract<typeof k, { kind: 'record' }>).record;
+  return d.printk(r.timeNs, r.message, line);
+}
+
+const events = (o: Outcome): LifecycleEvent[] => (o.kind === 'events' ? o.events.map((e) => e.event) : []);
+
+describe('probes on the per-CPU enable', () => {
+  it('a kprobe is held until its kretprobe tells the outcome (real 6.1 pair)', () => {
+    const d = new Decoder();
+    assert.equal(feed(d, '          <idle>-0       [003] d.h2.    12.592492: svm_hardware_enable: (svm_hardware_enable+0x0/0x2c0 [kvm_amd])').kind, 'context');
+    const o = feed(d, '          <idle>-0       [003] d.h1.    12.593164: svm_hardware_enable_ret: (kvm_arch_hardware_enable+0x91/0x280 [kvm] <- svm_hardware_enable) ret=0');
+    assert.deepEqual(events(o), [{ type: 'virt.enable', cpu: 3, vendor: 'svm', ret: 0 }]);
+    assert.deepEqual(d.flush(), []);
+  });
+
+  it('a VMXON that fails is virt.enable_failed with the errno, not an enable (I-9)', () => {
+    const d = new Decoder();
+    const o = feed(d, '         cpuhp/1-24      [001] .....    40.000100: vmx_enable_virtualization_cpu_ret: (kvm_arch_enable_virtualization_cpu+0xc4/0x280 [kvm] <- vmx_enable_virtualization_cpu) ret=-16');
+    assert.deepEqual(events(o), [{ type: 'virt.enable_failed', cpu: 1, ret: -16 }]);
+  });
+
+  it('an entry probe whose return was never recorded still counts, with ret unknown', () => {
+    const d = new Decoder();
+    feed(d, '         cpuhp/2-30      [002] ...1.    35.747060: svm_enable_virtualization_cpu: (svm_enable_virtualization_cpu+0x4/0x2e0 [kvm_amd])', 7);
+    const out = d.flush();
+    assert.deepEqual(out.map((e) => [e.event, e.line, e.timeNs]), [[{ type: 'virt.enable', cpu: 2, vendor: 'svm', ret: null }, 7, 35_747_060_000n]]);
+  });
+
+  it('the function tracer sees entries only (real 6.1 line)', () => {
+    const d = new Decoder();
+    const o = feed(d, '          <idle>-0       [003] d.h2.    13.712699: svm_hardware_enable <-kvm_arch_hardware_enable');
+    assert.deepEqual(events(o), [{ type: 'virt.enable', cpu: 3, vendor: 'svm', ret: null }]);
+  });
+
+  it('the event name wins over a stale symbol printed after a module reload (real 6.12 line)', () => {
+    const d = new Decoder();
+    const o = feed(d, '         cpuhp/0-23      [000] ...1.    22.328839: svm_disable_virtualization_cpu: (io_interception+0x14/0x70 [kvm_amd])');
+    assert.deepEqual(events(o), [{ type: 'virt.disable', cpu: 0, vendor: 'svm' }]);
+  });
+
+  it('default probe names (p_<sym>_<off>) map to their function', () => {
+    const d = new Decoder();
+    const o = feed(d, '     migration/2-25      [002] d..2.    14.437947: p_kvm_dying_cpu_0: (kvm_dying_cpu+0x0/0x50 [kvm]) arg1=0x2');
+    assert.equal(events(o)[0]?.type, 'cpuhp.callback');
+  });
+});
+
+describe('CPU hotplug', () => {
+  it('pairs cpuhp_exit with its cpuhp_enter, and a failed KVM callback keeps its error (I-7)', () => {
+    const d = new Decoder();
+    const enter = feed(d, '         cpuhp/3-36      [003] .....    60.000001: cpuhp_enter: cpu: 0003 target: 236 step: 148 (kvm_online_cpu [kvm])');
+    assert.deepEqual(events(enter), [{ type: 'cpuhp.callback', cpu: 3, callback: 'kvm_online_cpu', phase: 'enter', target: 236, step: 148, ret: null }]);
+    const exit = feed(d, '         cpuhp/3-36      [003] .....    60.000002: cpuhp_exit:  cpu: 0003  state: 147 step: 148 ret: -5');
+    assert.deepEqual(events(exit), [{ type: 'cpuhp.callback', cpu: 3, callback: 'kvm_online_cpu', phase: 'exit', target: 236, step: 148, ret: -5 }]);
+  });
+
+  it('a CPU is offline once takedown_cpu returns (real 6.1 lines)', () => {
+    const d = new Decoder();
+    feed(d, '     kworker/0:1-17      [000] .....    14.428728: cpuhp_enter: cpu: 0002 target:   0 step: 153 (takedown_cpu)');
+    const o = feed(d, '     kworker/0:1-17      [000] .....    14.452143: cpuhp_exit:  cpu: 0002  state:  92 step: 153 ret: 0');
+    assert.deepEqual(events(o), [{ type: 'cpu.offline', cpu: 2 }]);
+  });
+
+  it('a CPU is online when it reaches the last hotplug state on the way up (real 6.1 lines)', () => {
+    const d = new Decoder();
+    feed(d, '            init-1       [001] .....    15.537750: cpuhp_enter: cpu: 0002 target: 236 step:   1 (smpboot_create_threads)');
+    assert.deepEqual(events(feed(d, '            init-1       [001] .....    15.537859: cpuhp_exit:  cpu: 0002  state:   1 step:   1 ret: 0')), []);
+    feed(d, '            init-1       [001] .....    15.537860: cpuhp_enter: cpu: 0002 target: 236 step:  91 (bringup_cpu)');
+    const o = feed(d, '            init-1       [001] .....    15.565577: cpuhp_exit:  cpu: 0002  state: 236 step:  91 ret: 0');
+    assert.deepEqual(events(o), [{ type: 'cpu.online', cpu: 2 }]);
+  });
+
+  it('the AP half of an offline reaching its intermediate target is not "online" (real 6.1 lines)', () => {
+    const d = new Decoder();
+    feed(d, '     kworker/0:1-17      [000] .....    14.393906: cpuhp_enter: cpu: 0002 target: 153 step: 236 (cpuhp_kick_ap_work)');
+    assert.deepEqual(events(feed(d, '     kworker/0:1-17      [000] .....    14.428648: cpuhp_exit:  cpu: 0002  state: 153 step: 236 ret: 0')), []);
+  });
+});
+
+describe('kernel log messages (§4.1 formats)', () => {
+  const one = (text: string): LifecycleEvent[] => events(feed(new Decoder(), text));
+
+  it('per-CPU enable failure, shutdown, TDX module init', () => {
+    assert.deepEqual(one('[    5.100000] kvm: enabling virtualization on CPU0 failed'), [{ type: 'virt.enable_failed', cpu: 0, ret: null }]);
+    assert.deepEqual(one('[   37.868513] kvm: exiting hardware virtualization'), [{ type: 'kvm.shutdown' }]);
+    assert.deepEqual(one('[    9.000000] virt/tdx: module initialization failed (-5)'), [
+      { type: 'tdx.module_init', result: 'failed', errno: -5, version: null },
+    ]);
+    assert.deepEqual(one('[    9.000000] virt/tdx: TDX-Module initialized'), [
+      { type: 'tdx.module_init', result: 'initialized', errno: null, version: null },
+    ]);
+  });
+
+  it('CPU online and offline, panic, kexec, power states', () => {
+    assert.deepEqual(one('[   14.450162] smpboot: CPU 2 is now offline'), [{ type: 'cpu.offline', cpu: 2 }]);
+    assert.deepEqual(one('[   25.081507] smpboot: Booting Node 0 Processor 1 APIC 0x1'), [{ type: 'cpu.online', cpu: 1 }]);
+    assert.deepEqual(one('[    0.731117] .... node  #0, CPUs:      #1 #2 #3'), [1, 2, 3].map((cpu) => ({ type: 'cpu.online', cpu })));
+    assert.deepEqual(one('[   17.950076] Kernel panic - not syncing: sysrq triggered crash'), [{ type: 'panic', message: 'sysrq triggered crash' }]);
+    assert.deepEqual(one('[   28.620589] kexec_core: Starting new kernel'), [{ type: 'kexec.start', kind: 'normal' }]);
+    assert.deepEqual(one('[   38.100000] reboot: Power down'), [{ type: 'system.state', state: 'power_off' }]);
+  });
+
+  it('a tp_printk probe line carries its CPU in cpu=, or is a warning when it has none (real 6.12 lines)', () => {
+    assert.deepEqual(one('[   22.328368] kvm_offline_cpu: (kvm_offline_cpu+0x4/0x30 [kvm]) cpu=0 usage=0'), [
+      { type: 'cpuhp.callback', cpu: 0, callback: 'kvm_offline_cpu', phase: 'enter', target: null, step: null, ret: null },
+    ]);
+    const o = feed(new Decoder(), '[   22.328860] svm_disable_virtualization_cpu: (svm_disable_virtualization_cpu+0x4/0xb0 [kvm_amd])');
+    assert.equal(o.kind, 'warning');
+  });
+});
+
+describe('usage count probes (the recordings fetch kvm_usage_count as usage=)', () => {
+  it('pairs the entry and return of kvm_enable_virtualization into one change (real 6.12 lines)', () => {
+    const d = new Decoder();
+    feed(d, '           kvmvm-190     [001] ...1.    17.174780: kvm_enable_virtualization: (kvm_enable_virtualization+0x4/0xd0 [kvm]) usage=1');
+    const o = feed(d, '           kvmvm-190     [001] .....    17.175891: kvm_enable_virtualization_ret: (kvm_dev_ioctl+0x53d/0xa50 [kvm] <- kvm_enable_virtualization) ret=0 usage=2');
+    assert.deepEqual(events(o), [{ type: 'kvm.usage', from: 1, to: 2 }]);
+  });
+});
