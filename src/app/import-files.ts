@@ -19,10 +19,12 @@ export interface ImportOptions {
   readonly boot?: string | undefined;
   /** Any warning fails the import, which then appends nothing. */
   readonly strict?: boolean | undefined;
+  /** Wall-clock time of kernel time 0, ns since the epoch (`--boot-time`). */
+  readonly bootWallNs?: bigint | undefined;
 }
 
 export type ImportResult =
-  | { readonly kind: 'imported'; readonly file: string; readonly summary: ImportSummary; readonly boots: readonly string[] }
+  | { readonly kind: 'imported'; readonly file: string; readonly summary: ImportSummary }
   | { readonly kind: 'already-imported'; readonly file: string; readonly previousPath: string; readonly importedAt: string };
 
 export async function importFile(store: Store, file: string, opts: ImportOptions): Promise<ImportResult> {
@@ -46,9 +48,15 @@ async function importPath(store: Store, path: string, shownAs: string, opts: Imp
   if (opts.boot !== undefined) await requireBoot(store, opts.boot);
 
   const host = opts.host ?? (shownAs === '-' ? 'stdin' : basename(shownAs).replace(/\.[^.]*$/, ''));
-  const tx = ImportTransaction.begin(store, { sha256, path: shownAs, format: opts.format ?? 'auto', host, attachTo: opts.boot });
+  const tx = ImportTransaction.begin(store, { sha256, path: shownAs, format: opts.format ?? 'auto', host });
   try {
-    const summary = await importLines(readLines(path), tx, { format: opts.format, name: shownAs });
+    const summary = await importLines(readLines(path), tx, {
+      format: opts.format,
+      name: shownAs,
+      attachTo: opts.boot,
+      host: opts.host,
+      bootWallNs: opts.bootWallNs,
+    });
     const first = summary.warnings[0];
     if (opts.strict && first !== undefined) {
       throw new KvmlogError(
@@ -56,9 +64,8 @@ async function importPath(store: Store, path: string, shownAs: string, opts: Imp
         `${shownAs}:${first.line}: ${first.message} (--strict: nothing imported; ${summary.warnings.length} warning(s) in all)`,
       );
     }
-    store.raw.prepare('UPDATE sources SET format = ? WHERE sha256 = ?').run(summary.format, sha256);
-    const boots = tx.commit(summary);
-    return { kind: 'imported', file: shownAs, summary, boots: [...boots.values()] };
+    tx.commit(summary);
+    return { kind: 'imported', file: shownAs, summary };
   } catch (e) {
     tx.rollback();
     throw e;

@@ -62,13 +62,30 @@ export class Decoder {
   /** The last online/offline this decoder emitted per CPU, so repeated evidence does not repeat events. */
   private readonly online = new Map<number, boolean>();
   /**
-   * The last hotplug-callback event per CPU. A probe on the callback and the cpuhp tracepoint see the same
-   * call microseconds apart; the second sighting of one call is not a second event.
+   * The last sighting of a call per CPU (hotplug callback, crash NMI). A probe and a tracepoint on the same
+   * call see it microseconds apart; the second sighting of one call is not a second event.
    */
-  private readonly lastCallback = new Map<number, { key: string; timeNs: bigint }>();
+  private readonly lastCall = new Map<string, bigint>();
   /** The last system state emitted: a kprobe on syscore_suspend and the power tracepoint say the same thing. */
   private systemState: string | null = null;
   private readonly pending = new Map<string, Pending>();
+  /**
+   * Per-CPU events from lines that name no CPU (tp_printk), held until the end of the boot: evidence that
+   * comes later in the log may still name their CPU (CPU recovery, below).
+   */
+  private readonly cpuless: { timeNs: bigint; line: Line; fn: string; make: (cpu: number) => LifecycleEvent }[] = [];
+  /** CPUs that certainly ran something at an exact instant: `kdump_nmi_callback cpu=N`, `crash_save_cpu cpu=N`. */
+  private readonly cpuAt = new Map<bigint, Set<number>>();
+  /** The instants native_machine_crash_shutdown ran: on the panicking CPU. */
+  private readonly crashShutdownAt: bigint[] = [];
+  /** The panicking CPU, from the `CPU: N PID: …` line of the panic's stack dump. */
+  private panicCpu: number | null = null;
+  private sawPanic = false;
+  /** kvm_shutdown / kvm_reboot ran: every CPU's virtualization is off, whichever CPU a later disable line was on. */
+  private shutdownAt: bigint | null = null;
+  /** The last record time of each CPU, where a lost-records marker takes effect. */
+  private readonly lastTimeOfCpu = new Map<number, bigint>();
+  private lastTime = 0n;
   private readonly cpuhpNames = new Map<number, string>();
   private crashing = false;
   private eraLo = 0;
@@ -82,12 +99,27 @@ export class Decoder {
   }
 
   trace(input: TraceInput, line: Line): Outcome {
+    if (input.cpu !== null) this.lastTimeOfCpu.set(input.cpu, input.timeNs);
+    if (input.timeNs > this.lastTime) this.lastTime = input.timeNs;
     const p = parsePayload(input.payload);
     if (p === null) return relevant(input.payload) ? warn(`unreadable trace payload`) : OTHER;
     return this.payload(p, input, line);
   }
 
+  /** `[LOST n EVENTS]`: the loss is placed at that CPU's last record, where the unseen stretch begins. */
+  lost(cpu: number | null, count: number | null, line: Line): Outcome {
+    const timeNs = cpu === null ? this.lastTime : (this.lastTimeOfCpu.get(cpu) ?? 0n);
+    return this.emit([{ timeNs, event: { type: 'trace.lost', cpu, count }, line: line.no, raw: line.text }]);
+  }
+
   printk(timeNs: bigint | null, message: string, line: Line): Outcome {
+    if (timeNs !== null && timeNs > this.lastTime) this.lastTime = timeNs;
+    // The panic's stack dump names the panicking CPU: `CPU: 3 PID: 1 Comm: init Kdump: loaded …`.
+    const dumpCpu = this.sawPanic && this.panicCpu === null ? /^CPU: (\d+) PID: \d+ /.exec(message) : null;
+    if (dumpCpu) {
+      this.panicCpu = Number(dumpCpu[1]);
+      return CONTEXT;
+    }
     // tp_printk routes tracepoints and probes into the log without the CPU column.
     const p = parsePayload(message);
     if (p !== null && (p.kind === 'kprobe' || p.kind === 'kretprobe' || (p.kind === 'tracepoint' && PRINTK_TRACEPOINTS.has(p.name)))) {
@@ -98,15 +130,42 @@ export class Decoder {
     if (decoded === null) return OTHER;
     if (decoded.kind === 'context') return CONTEXT;
     if (timeNs === null) return warn('lifecycle message without a timestamp');
+    if (decoded.events.some((e) => e.type === 'panic')) this.sawPanic = true;
+    if (decoded.events.some((e) => e.type === 'kvm.shutdown')) this.shutdownAt ??= timeNs;
     return this.emit(decoded.events.map((event) => ({ timeNs, event, line: line.no, raw: line.text })));
   }
 
-  /** Probes still waiting for their return: emitted with an unknown return value. */
-  flush(): DecodedEvent[] {
-    const out: DecodedEvent[] = [];
-    for (const p of this.pending.values()) out.push(...this.unpaired(p));
+  /**
+   * End of the boot: probes still waiting for their return are emitted with an unknown return value, and
+   * events whose line named no CPU get one where the evidence is certain (one CPU known at that exact
+   * instant), or become warnings.
+   */
+  flush(): { events: DecodedEvent[]; warnings: { line: number; message: string }[]; context: number } {
+    const events: DecodedEvent[] = [];
+    for (const p of this.pending.values()) events.push(...this.unpaired(p));
     this.pending.clear();
-    return out;
+    const warnings: { line: number; message: string }[] = [];
+    let context = 0;
+    for (const c of this.cpuless) {
+      const disables = ['virt.disable', 'virt.emergency_disable'].includes(c.make(0).type);
+      if (disables && this.shutdownAt !== null && c.timeNs >= this.shutdownAt) {
+        // The disable IPI of a shutdown prints identical lines on every CPU; the shutdown event already says all are off.
+        context++;
+        continue;
+      }
+      const cpus = new Set(this.cpuAt.get(c.timeNs) ?? []);
+      if (this.panicCpu !== null && this.crashShutdownAt.includes(c.timeNs)) cpus.add(this.panicCpu);
+      if (cpus.size === 1) {
+        const [cpu] = cpus;
+        events.push({ timeNs: c.timeNs, event: c.make(cpu!), line: c.line.no, raw: c.line.text });
+      } else {
+        const why = cpus.size === 0 ? 'no CPU column, no cpu= argument, and no other line names the CPU at that instant' : `CPUs ${[...cpus].join(', ')} all ran at that instant`;
+        warnings.push({ line: c.line.no, message: `${c.fn}: CPU unknown (${why})` });
+      }
+    }
+    this.cpuless.length = 0;
+    const out = this.emit(events);
+    return { events: out.kind === 'events' ? [...out.events] : [], warnings, context };
   }
 
   private payload(p: Payload, input: TraceInput, line: Line): Outcome {
@@ -191,7 +250,12 @@ export class Decoder {
     const isReturn = how === 'kretprobe';
     const cpuArg = intArg(args, 'cpu');
     const cpu = cpuArg ?? input.cpu;
+    if (cpuArg !== null && (role.kind === 'crash-nmi' || role.kind === 'crash-save-cpu')) this.evidence(input.timeNs, cpuArg);
     const needCpu = (): Outcome => warn(`${fn}: no CPU column and no cpu= argument, so the CPU is unknown`);
+    const later = (make: (cpu: number) => LifecycleEvent): Outcome => {
+      this.cpuless.push({ timeNs: input.timeNs, line, fn, make });
+      return CONTEXT;
+    };
 
     switch (role.kind) {
       case 'vendor-enable':
@@ -203,14 +267,30 @@ export class Decoder {
         const ret = isReturn ? retval(args) : null;
         return this.emit([at(this.enableEvent(role, cpu, ret))]);
       }
-      case 'vendor-disable':
+      case 'vendor-disable': {
         if (isReturn) return CONTEXT;
-        if (cpu === null) return needCpu();
-        return this.emit([at({ type: 'virt.disable', cpu, vendor: role.vendor })]);
-      case 'emergency-disable':
+        const make = (c: number): LifecycleEvent => ({ type: 'virt.disable', cpu: c, vendor: role.vendor });
+        return cpu === null ? later(make) : this.emit([at(make(cpu))]);
+      }
+      case 'emergency-disable': {
         if (isReturn) return CONTEXT;
-        if (cpu === null) return needCpu();
-        return this.emit([at({ type: 'virt.emergency_disable', cpu })]);
+        const make = (c: number): LifecycleEvent => ({ type: 'virt.emergency_disable', cpu: c });
+        return cpu === null ? later(make) : this.emit([at(make(cpu))]);
+      }
+      case 'crash-nmi': {
+        if (isReturn) return CONTEXT;
+        this.crashing = true;
+        const make = (c: number): LifecycleEvent => ({ type: 'crash.nmi', cpu: c });
+        return cpu === null ? later(make) : this.emit([at(make(cpu))]);
+      }
+      case 'crash-save-cpu':
+        return CONTEXT;
+      case 'crash-shutdown':
+        if (isReturn) return CONTEXT;
+        this.crashing = true;
+        this.crashShutdownAt.push(input.timeNs);
+        if (input.cpu !== null) this.panicCpu ??= input.cpu;
+        return CONTEXT;
       case 'hotplug-callback': {
         if (cpu === null) return needCpu();
         const phase = isReturn ? 'exit' : 'enter';
@@ -236,7 +316,9 @@ export class Decoder {
       case 'vm-destroy':
         return isReturn ? CONTEXT : this.emit([at({ type: 'vm.destroy', pid: input.pid })]);
       case 'kvm-shutdown':
-        return isReturn ? CONTEXT : this.emit([at({ type: 'kvm.shutdown' })]);
+        if (isReturn) return CONTEXT;
+        this.shutdownAt ??= input.timeNs;
+        return this.emit([at({ type: 'kvm.shutdown' })]);
       case 'tdx-enable': {
         if (!isReturn) return CONTEXT;
         const ret = retval(args);
@@ -262,6 +344,8 @@ export class Decoder {
       }
       case 'panic':
         if (isReturn) return CONTEXT;
+        this.sawPanic = true;
+        if (input.cpu !== null) this.panicCpu ??= input.cpu;
         return this.emit([at({ type: 'panic', message: args['fmt']?.trim() ?? '' })]);
       case 'crash-path':
         this.crashing = true;
@@ -312,11 +396,15 @@ export class Decoder {
       } else if (e.type === 'system.state') {
         if (this.systemState === e.state) return false;
         this.systemState = e.state;
-      } else if (e.type === 'cpuhp.callback') {
-        const key = `${e.callback}/${e.phase}`;
-        const last = this.lastCallback.get(e.cpu);
-        this.lastCallback.set(e.cpu, { key, timeNs: d.timeNs });
-        if (last !== undefined && last.key === key && d.timeNs - last.timeNs <= SAME_CALL_NS) return false;
+      } else if (e.type === 'cpuhp.callback' || e.type === 'crash.nmi') {
+        const key = e.type === 'cpuhp.callback' ? `${e.cpu}:${e.callback}/${e.phase}` : `${e.cpu}:crash.nmi`;
+        if (e.type === 'cpuhp.callback') {
+          // A different callback on this CPU ends the previous call: the next sighting is a new call.
+          for (const k of this.lastCall.keys()) if (k.startsWith(`${e.cpu}:`) && k !== key && !k.endsWith('crash.nmi')) this.lastCall.delete(k);
+        }
+        const last = this.lastCall.get(key);
+        this.lastCall.set(key, d.timeNs);
+        if (last !== undefined && abs(d.timeNs - last) <= SAME_CALL_NS) return false;
       }
       return true;
     });
@@ -325,6 +413,12 @@ export class Decoder {
 
   private emitOrContext(events: readonly DecodedEvent[]): Outcome {
     return events.length > 0 ? this.emit(events) : CONTEXT;
+  }
+
+  private evidence(timeNs: bigint, cpu: number): void {
+    const set = this.cpuAt.get(timeNs) ?? new Set<number>();
+    set.add(cpu);
+    this.cpuAt.set(timeNs, set);
   }
 
   private hint(fn: string): void {
@@ -339,6 +433,8 @@ export class Decoder {
     this.eraHi = Math.min(this.eraHi, ERAS.indexOf(info.eras[1]));
   }
 }
+
+const abs = (n: bigint): bigint => (n < 0n ? -n : n);
 
 function warn(message: string): Outcome {
   return { kind: 'warning', message };

@@ -1,32 +1,61 @@
+/** The input formats kvmlog reads, how each is recognized, and its reader. */
 import { looksLikeFtrace } from './ftrace-line.js';
-import { looksLikeDmesg, looksLikeDmesgRaw, looksLikeKmsg } from './kernel-log-line.js';
+import type { LineReader } from './record.js';
+import { JournalJsonReader, SyslogReader, looksLikeJournalJson, looksLikeSyslog } from './read-journal.js';
+import { DmesgReader, KmsgReader, looksLikeDmesg, looksLikeKmsg } from './read-kernel-log.js';
+import { NdjsonReader, looksLikeNdjson } from './read-ndjson.js';
+import { FtraceReader, PerfScriptReader, looksLikePerf } from './read-trace.js';
 
-/** Input formats kvmlog reads. `trace_pipe` output is ftrace text without the header. */
-export const FORMATS = ['ftrace', 'dmesg', 'dmesg-raw', 'kmsg'] as const;
+export const FORMATS = ['ftrace', 'perf', 'dmesg', 'kmsg', 'syslog', 'journal-json', 'ndjson'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export const FORMAT_HELP: Readonly<Record<Format, string>> = {
-  ftrace: 'ftrace text: /sys/kernel/tracing/trace or trace_pipe (tracepoints, kprobes, function tracer)',
-  dmesg: 'dmesg: "[   12.345678] message"',
-  'dmesg-raw': 'dmesg -r: "<6>[   12.345678] message"',
+  ftrace: 'ftrace text: /sys/kernel/tracing/trace or trace_pipe, trace-cmd report; tracepoints, kprobes, function tracer',
+  perf: 'perf script output of tracepoints and probes',
+  dmesg: 'dmesg, dmesg -r, dmesg -T, a serial console, kdump vmcore-dmesg.txt, makedumpfile --dump-dmesg',
   kmsg: '/dev/kmsg records: "6,177,731003,-;message"',
+  syslog: 'syslog files and journalctl -o short, short-precise, short-iso, short-monotonic',
+  'journal-json': 'journalctl -o json and -o json-pretty',
+  ndjson: "kvmlog's own events (kvmlog events --json), bpftrace -f json output",
 };
 
-/** The format of an input from its first lines, or null when none fits. */
+export function readerFor(format: Format): LineReader {
+  switch (format) {
+    case 'ftrace':
+      return new FtraceReader();
+    case 'perf':
+      return new PerfScriptReader();
+    case 'dmesg':
+      return new DmesgReader();
+    case 'kmsg':
+      return new KmsgReader();
+    case 'syslog':
+      return new SyslogReader();
+    case 'journal-json':
+      return new JournalJsonReader();
+    case 'ndjson':
+      return new NdjsonReader();
+  }
+}
+
+/** Most specific first: a journal line would also pass for dmesg, a perf line for nothing else. */
+const TESTS: readonly (readonly [Format, (line: string) => boolean])[] = [
+  ['journal-json', looksLikeJournalJson],
+  ['ndjson', looksLikeNdjson],
+  ['kmsg', looksLikeKmsg],
+  ['syslog', looksLikeSyslog],
+  ['dmesg', looksLikeDmesg],
+  ['ftrace', looksLikeFtrace],
+  ['perf', looksLikePerf],
+];
+
+/** The format of an input from its first lines: the one most of them fit, or null when none does. */
 export function detectFormat(head: readonly string[]): Format | null {
-  const lines = head.filter((l) => l.trim() !== '');
   const votes = new Map<Format, number>();
-  for (const l of lines) {
-    const f: Format | null = looksLikeKmsg(l)
-      ? 'kmsg'
-      : looksLikeDmesgRaw(l)
-        ? 'dmesg-raw'
-        : looksLikeDmesg(l)
-          ? 'dmesg'
-          : looksLikeFtrace(l)
-            ? 'ftrace'
-            : null;
-    if (f) votes.set(f, (votes.get(f) ?? 0) + 1);
+  for (const l of head) {
+    if (l.trim() === '') continue;
+    const hit = TESTS.find(([, test]) => test(l));
+    if (hit) votes.set(hit[0], (votes.get(hit[0]) ?? 0) + 1);
   }
   let best: Format | null = null;
   for (const [f, n] of votes) if (best === null || n > (votes.get(best) ?? 0)) best = f;

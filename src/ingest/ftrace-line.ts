@@ -1,12 +1,14 @@
 /**
- * One line of ftrace text output (`trace`, `trace_pipe`): `<comm>-<pid> [<cpu>] <flags> <secs>.<frac>: <payload>`.
- * The comm is right-aligned and may hold spaces and dashes, or be `<...>`; an optional `(tgid)` column
- * appears with the record-tgid option; flags are 5 characters on current kernels, 4 on old ones, absent
- * with irq-info off; the timestamp may have any precision.
+ * Trace lines in ftrace's text layouts.
+ *  default:  `<comm>-<pid> [<cpu>] <flags> <secs>.<frac>: <payload>` (`trace`, `trace_pipe`, `trace-cmd report`).
+ *            The comm is right-aligned and may hold spaces and dashes, or be `<...>`; an optional `(tgid)` column
+ *            appears with record-tgid; flags are 5 characters on current kernels, 4 on old ones, absent with
+ *            irq-info off or in trace-cmd's default report; the timestamp may have any precision.
+ *  latency:  `<comm>-<pid> <cpu><flags> <usecs>us : <payload>`, which ftrace_dump_on_oops prints to the console.
  */
 import { decimalToNs } from '../model/time.js';
 
-export interface FtraceRecord {
+export interface TraceLine {
   readonly task: string;
   readonly pid: number;
   readonly cpu: number;
@@ -16,17 +18,21 @@ export interface FtraceRecord {
 }
 
 export type FtraceLine =
-  | { readonly kind: 'record'; readonly record: FtraceRecord }
-  /** Header and comment lines (`# tracer: nop`, the column legend, `CPU:3 [LOST 12 EVENTS]` is not one). */
+  | { readonly kind: 'record'; readonly record: TraceLine }
+  /** Header and comment lines (`# tracer: nop`, the column legend). */
   | { readonly kind: 'comment' }
   /** ` => func` frames of a `<stack trace>` block. */
   | { readonly kind: 'stack-frame'; readonly frame: string }
+  /** `CPU:2 [LOST 12 EVENTS]` (trace-cmd: `[12 EVENTS DROPPED]`). */
+  | { readonly kind: 'lost'; readonly cpu: number | null; readonly count: number | null }
   | { readonly kind: 'blank' }
   | { readonly kind: 'unparsed' };
 
 // Bounded quantifiers and one lazy group anchored by `-pid [cpu]`: linear on any input.
 const RECORD =
   /^\s*(.{1,64}?)-(\d{1,10})\s+(?:\(\s*[\d-]{1,10}\)\s+)?\[(\d{1,6})\]\s+(?:[.a-zA-Z0-9!+#*@$~^|]{4,6}\s+)?(\d{1,12}\.\d{1,9}):\s?(.*)$/;
+const LATENCY = /^\s*(.{1,64}?)-(\d{1,10})\s+(\d{1,6})([.a-zA-Z0-9!+#*@$~^|]{4,6})\s+(\d{1,18})us\s?:\s?(.*)$/;
+const LOST = /^\s*CPU:?\s?(\d{1,6})?\s*\[(?:LOST )?(\d{1,20})? ?EVENTS(?: DROPPED)?\]\s*$/;
 
 export function parseFtraceLine(text: string): FtraceLine {
   if (text.trim() === '') return { kind: 'blank' };
@@ -34,13 +40,21 @@ export function parseFtraceLine(text: string): FtraceLine {
   const frame = /^\s*=>\s?(.*)$/.exec(text);
   if (frame) return { kind: 'stack-frame', frame: frame[1]! };
   const m = RECORD.exec(text);
-  if (!m) return { kind: 'unparsed' };
-  const timeNs = decimalToNs(m[4]!);
-  if (timeNs === null) return { kind: 'unparsed' };
-  return {
-    kind: 'record',
-    record: { task: m[1]!.trim(), pid: Number(m[2]), cpu: Number(m[3]), timeNs, payload: m[5]! },
-  };
+  if (m) {
+    const timeNs = decimalToNs(m[4]!);
+    if (timeNs === null) return { kind: 'unparsed' };
+    return { kind: 'record', record: { task: m[1]!.trim(), pid: Number(m[2]), cpu: Number(m[3]), timeNs, payload: m[5]! } };
+  }
+  const lost = LOST.exec(text);
+  if (lost) return { kind: 'lost', cpu: lost[1] === undefined ? null : Number(lost[1]), count: lost[2] === undefined ? null : Number(lost[2]) };
+  return { kind: 'unparsed' };
+}
+
+/** A line of the latency layout (ftrace_dump_on_oops), with its microsecond stamp. */
+export function parseLatencyLine(text: string): TraceLine | null {
+  const m = LATENCY.exec(text);
+  if (!m) return null;
+  return { task: m[1]!.trim(), pid: Number(m[2]), cpu: Number(m[3]), timeNs: BigInt(m[5]!) * 1000n, payload: m[6]! };
 }
 
 export function looksLikeFtrace(text: string): boolean {

@@ -1,34 +1,54 @@
 /**
- * Reads one input as a stream and hands its boots and events to a sink, in input order.
+ * Reads one input as a stream, splits it into boots, and hands each boot's events to a sink, in input order.
  * Knows formats and kernels; knows nothing of SQL (the store implements the sink).
+ *
+ * A boot is placed — matched to a boot the store already holds, or created — once enough of its lines have
+ * been seen to tell (its anchors); until then its events are held, so memory stays bounded by that window.
  */
 import { KvmlogError } from '../errors.js';
 import { type Era, eraOfKernel } from '../model/era.js';
 import type { BootKind } from '../model/event.js';
-import { type DecodedEvent, Decoder, type Outcome, relevant } from './decoder.js';
-import { type Format, detectFormat } from './format.js';
-import { parseFtraceLine } from './ftrace-line.js';
-import { type KernelLogLine, parseDmesgLine, parseKmsgLine } from './kernel-log-line.js';
+import { type Anchor, anchorKey } from './anchor.js';
+import { type DecodedEvent, Decoder, type Outcome } from './decoder.js';
+import { type Format, detectFormat, readerFor } from './format.js';
 import type { Line } from './lines.js';
+import type { Rec } from './record.js';
 
-export interface BootStart {
-  /** 0 for the first boot of this input. */
-  readonly index: number;
-  readonly kernel: string | null;
-  readonly kind: BootKind;
-}
-
-export interface BootFacts {
+/** What is known of a boot's identity when it is placed: a different kernel or command line is a different boot. */
+export interface BootIdentity {
   readonly kernel: string | null;
   readonly cmdline: string | null;
-  readonly era: Era | null;
 }
 
-/** Where an import's results go. */
+export interface NewBoot extends BootIdentity {
+  /** The boot's own id where the input names it (journal `_BOOT_ID`, kvmlog NDJSON), else null. */
+  readonly id: string | null;
+  /** Position of the boot in this input, 0-based. */
+  readonly index: number;
+  readonly kind: BootKind;
+  readonly host: string | null;
+}
+
+export interface BootFacts extends BootIdentity {
+  readonly era: Era | null;
+  readonly kind: BootKind;
+  /** The boot this one followed, in this input. */
+  readonly previous: string | null;
+  /** Wall-clock time of kernel time 0, nanoseconds since the Unix epoch, where the input shows it. */
+  readonly bootWallNs: bigint | null;
+  readonly host: string | null;
+}
+
+/** Where an import's boots and events go. */
 export interface ImportSink {
-  startBoot(boot: BootStart): void;
-  event(bootIndex: number, e: DecodedEvent): void;
-  endBoot(bootIndex: number, facts: BootFacts): void;
+  /** The stored boot whose lines these anchors are, or null. */
+  findBoot(anchors: readonly Anchor[], identity: BootIdentity): string | null;
+  hasBoot(id: string): boolean;
+  createBoot(boot: NewBoot): string;
+  anchors(boot: string, anchors: readonly Anchor[]): void;
+  /** Appends an event; false when the boot already holds this very event (another capture of the same run). */
+  event(boot: string, e: DecodedEvent): boolean;
+  endBoot(boot: string, facts: BootFacts): void;
 }
 
 export interface Warning {
@@ -39,22 +59,32 @@ export interface Warning {
 export interface ImportSummary {
   readonly format: Format;
   readonly lines: number;
+  /** Events appended. */
   readonly events: number;
-  readonly boots: number;
+  /** Events the store already held: the same facts from another capture of the same boot. */
+  readonly duplicates: number;
+  /** The boots this input's events went to, in input order. */
+  readonly boots: readonly string[];
   /** Lifecycle lines whose fact another line records (entry probes, stack traces, setup steps). */
   readonly context: number;
-  /** Lines of other subsystems, headers and blanks: counted, not stored. */
+  /** Lines of other subsystems and programs, headers and blanks: counted, not stored. */
   readonly other: number;
   readonly warnings: readonly Warning[];
 }
 
+export interface ImportOptions {
+  readonly format?: Format | undefined;
+  readonly name: string;
+  /** Attach the input's first boot to this stored boot. */
+  readonly attachTo?: string | undefined;
+  readonly host?: string | undefined;
+  /** Wall-clock time of kernel time 0 (ns since the epoch), for inputs stamped only with the wall clock. */
+  readonly bootWallNs?: bigint | undefined;
+}
+
 const HEAD_LINES = 64;
 
-export async function importLines(
-  lines: AsyncIterable<Line>,
-  sink: ImportSink,
-  opts: { readonly format?: Format | undefined; readonly name: string },
-): Promise<ImportSummary> {
+export async function importLines(lines: AsyncIterable<Line>, sink: ImportSink, opts: ImportOptions): Promise<ImportSummary> {
   const it = lines[Symbol.asyncIterator]();
   const head: Line[] = [];
   while (head.length < HEAD_LINES) {
@@ -65,21 +95,56 @@ export async function importLines(
   if (head.every((l) => l.text.trim() === '')) throw new KvmlogError('input', `${opts.name}: empty; nothing to import`);
   const format = opts.format ?? detectFormat(head.map((l) => l.text));
   if (format === null) {
-    throw new KvmlogError('format', `${opts.name}: not a format kvmlog reads (ftrace text, dmesg, dmesg -r, /dev/kmsg); force one with --format`);
+    throw new KvmlogError('format', `${opts.name}: not a format kvmlog reads (kvmlog import --help lists them); force one with --format`);
   }
-  const reader = new BootReader(format, sink);
-  for (const l of head) reader.line(l);
-  for (let r = await it.next(); !r.done; r = await it.next()) reader.line(r.value);
-  return reader.finish();
+  const reader = readerFor(format);
+  const splitter = new BootSplitter(format, sink, opts);
+  for (const l of head) splitter.line(l, reader.read(l));
+  for (let r = await it.next(); !r.done; r = await it.next()) splitter.line(r.value, reader.read(r.value));
+  splitter.tail(reader.end());
+  return splitter.finish();
 }
 
-class BootReader {
-  private decoder = new Decoder();
-  private bootIndex = -1;
-  private bootKernel: string | null = null;
-  private bootCmdline: string | null = null;
+/** When to ask the store whether a boot is already known: after this many anchors, then never again. */
+const PLACE_AT = new Set([16, 64, 256, 1024]);
+const MAX_HELD_ANCHORS = 4096;
+/** A log whose stamps fall back near zero after a panic or kexec shows a new kernel, banner or not. */
+const RESTART_NS = 1_000_000_000n;
+
+class Segment {
+  readonly decoder = new Decoder();
+  boot: string | null = null;
+  /** This input created the boot (rather than finding it in the store): it may say what the boot followed. */
+  created = false;
+  readonly held: DecodedEvent[] = [];
+  readonly anchors: Anchor[] = [];
+  storedAnchors = 0;
+  kernel: string | null = null;
+  cmdline: string | null = null;
+  host: string | null;
+  bootWallNs: bigint | null;
+  /** The kernel went away in this boot (panic or kexec): a restart of the stamps is the next kernel. */
+  ended = false;
+  maxTimeNs = 0n;
+  lines = 0;
+
+  constructor(
+    readonly index: number,
+    readonly id: string | null,
+    host: string | null,
+    bootWallNs: bigint | null,
+  ) {
+    this.host = host;
+    this.bootWallNs = bootWallNs;
+  }
+}
+
+class BootSplitter {
+  private seg: Segment;
+  private readonly placed: string[] = [];
   private lines = 0;
   private events = 0;
+  private duplicates = 0;
   private context = 0;
   private other = 0;
   private readonly warnings: Warning[] = [];
@@ -87,61 +152,120 @@ class BootReader {
   constructor(
     private readonly format: Format,
     private readonly sink: ImportSink,
-  ) {}
+    private readonly opts: ImportOptions,
+  ) {
+    this.seg = this.open(null);
+  }
 
-  line(l: Line): void {
+  line(l: Line, recs: readonly Rec[]): void {
     this.lines++;
-    this.count(l, this.read(l));
+    for (const r of recs) this.rec(l, r);
+  }
+
+  tail(recs: readonly Rec[]): void {
+    for (const r of recs) this.rec({ no: this.lines, text: '' }, r);
   }
 
   finish(): ImportSummary {
-    this.closeBoot();
+    this.close();
     return {
       format: this.format,
       lines: this.lines,
       events: this.events,
-      boots: this.bootIndex + 1,
+      duplicates: this.duplicates,
+      boots: [...new Set(this.placed)],
       context: this.context,
       other: this.other,
       warnings: this.warnings,
     };
   }
 
-  private read(l: Line): Outcome {
-    if (this.format === 'ftrace') {
-      const f = parseFtraceLine(l.text);
-      switch (f.kind) {
-        case 'record':
-          return this.decoder.trace({ cpu: f.record.cpu, pid: f.record.pid, timeNs: f.record.timeNs, payload: f.record.payload }, l);
-        case 'stack-frame':
-          return { kind: 'context' };
-        case 'comment':
-        case 'blank':
-          return { kind: 'other' };
-        case 'unparsed':
-          return relevant(l.text) ? { kind: 'warning', message: 'not an ftrace record' } : { kind: 'other' };
+  private rec(l: Line, r: Rec): void {
+    switch (r.kind) {
+      case 'other':
+        this.other++;
+        return;
+      case 'context':
+        this.context++;
+        return;
+      case 'unreadable':
+        this.warnings.push({ line: l.no, message: r.message });
+        return;
+      case 'boot':
+        this.restart(r.bootId);
+        return;
+      case 'event':
+        if (r.bootId !== this.seg.id) this.restart(r.bootId);
+        this.outcome(l, { kind: 'events', events: [{ timeNs: r.timeNs, event: r.event, line: l.no, raw: l.text }] });
+        return;
+      case 'lost':
+        this.outcome(l, this.seg.decoder.lost(r.cpu, r.count, l));
+        return;
+      case 'trace':
+        this.stamp(r.timeNs);
+        this.anchor(r.timeNs, r.payload);
+        this.outcome(l, this.seg.decoder.trace(r, l));
+        return;
+      case 'printk': {
+        if (r.bootId !== undefined && r.bootId !== this.seg.id) this.restart(r.bootId);
+        const banner = r.message.startsWith('Linux version ');
+        if (banner && this.seg.lines > 0) this.restart(null);
+        if (r.host !== undefined) this.seg.host ??= r.host;
+        const timeNs = this.kernelTime(r.timeNs, r.wallNs, banner);
+        if (timeNs !== null) {
+          this.stamp(timeNs);
+          this.anchor(timeNs, r.message);
+        }
+        if (banner) this.seg.kernel = /^Linux version (\S+)/.exec(r.message)![1]!;
+        if (r.message.startsWith('Command line: ')) this.seg.cmdline ??= r.message.slice(14).trim();
+        this.outcome(l, this.seg.decoder.printk(timeNs, r.message, l));
+        return;
       }
     }
-    const k: KernelLogLine = this.format === 'kmsg' ? parseKmsgLine(l.text) : parseDmesgLine(l.text);
-    if (k.kind === 'blank') return { kind: 'other' };
-    if (k.kind === 'continuation') {
-      return relevant(k.text) && !/^\s*=>|^\s+[A-Z_]+=/.test(k.text)
-        ? { kind: 'warning', message: 'kernel log line without a timestamp' }
-        : { kind: 'other' };
-    }
-    const { timeNs, message } = k.record;
-    if (message.startsWith('Command line: ')) this.bootCmdline = message.slice('Command line: '.length).trim();
-    return this.decoder.printk(timeNs, message, l);
   }
 
-  private count(l: Line, o: Outcome): void {
+  /** Kernel time of a log record; a wall-clock-only stamp is placed through the boot's wall-clock anchor. */
+  private kernelTime(timeNs: bigint | null, wallNs: bigint | null, banner: boolean): bigint | null {
+    if (wallNs === null) return timeNs;
+    if (timeNs !== null) {
+      this.seg.bootWallNs ??= wallNs - timeNs;
+      return timeNs;
+    }
+    // The banner is printed at kernel time 0.
+    if (banner) this.seg.bootWallNs ??= wallNs;
+    return this.seg.bootWallNs === null ? null : wallNs - this.seg.bootWallNs;
+  }
+
+  /** Stamps falling back to ~0 after a panic or kexec: the next kernel is talking. */
+  private stamp(timeNs: bigint): void {
+    if (this.seg.ended && timeNs < RESTART_NS && this.seg.maxTimeNs > timeNs + RESTART_NS) this.restart(null);
+    if (timeNs > this.seg.maxTimeNs) this.seg.maxTimeNs = timeNs;
+  }
+
+  private anchor(timeNs: bigint, text: string): void {
+    const seg = this.seg;
+    if (seg.storedAnchors + seg.anchors.length >= MAX_HELD_ANCHORS) return;
+    seg.anchors.push({ timeNs, key: anchorKey(text) });
+    if (seg.boot !== null) {
+      if (seg.anchors.length >= 1024) this.storeAnchors();
+      return;
+    }
+    if (PLACE_AT.has(seg.anchors.length)) {
+      const found = this.sink.findBoot(seg.anchors, seg);
+      if (found !== null) this.place(found);
+    } else if (seg.anchors.length >= MAX_HELD_ANCHORS) {
+      this.place(this.create());
+    }
+  }
+
+  private outcome(l: Line, o: Outcome): void {
+    this.seg.lines++;
     switch (o.kind) {
       case 'events':
         for (const e of o.events) {
-          if (e.event.type === 'boot') this.openBoot(e.event.kernel, e.event.kind);
-          else if (this.bootIndex < 0) this.openBoot(null, 'normal');
-          this.sink.event(this.bootIndex, e);
-          this.events++;
+          if (e.event.type === 'panic' || e.event.type === 'kexec.start') this.seg.ended = true;
+          if (this.seg.boot === null) this.seg.held.push(e);
+          else this.append(this.seg.boot, e);
         }
         return;
       case 'context':
@@ -156,24 +280,73 @@ class BootReader {
     }
   }
 
-  private openBoot(kernel: string | null, kind: BootKind): void {
-    this.closeBoot();
-    this.bootIndex++;
-    this.bootKernel = kernel;
-    this.bootCmdline = null;
-    this.sink.startBoot({ index: this.bootIndex, kernel, kind });
+  private append(boot: string, e: DecodedEvent): void {
+    if (this.sink.event(boot, e)) this.events++;
+    else this.duplicates++;
   }
 
-  private closeBoot(): void {
-    if (this.bootIndex < 0) return;
-    for (const e of this.decoder.flush()) {
-      this.sink.event(this.bootIndex, e);
-      this.events++;
-    }
-    const range = this.decoder.eraRange();
-    const fromKernel = this.bootKernel === null ? null : eraOfKernel(this.bootKernel);
-    const era = fromKernel ?? (range !== null && range[0] === range[1] ? range[0] : null);
-    this.sink.endBoot(this.bootIndex, { kernel: this.bootKernel, cmdline: this.bootCmdline, era });
-    this.decoder = new Decoder();
+  private open(id: string | null): Segment {
+    const index = this.seg === undefined ? 0 : this.seg.index + 1;
+    const seg = new Segment(index, id, this.opts.host ?? null, index === 0 ? (this.opts.bootWallNs ?? null) : null);
+    this.seg = seg;
+    if (index === 0 && this.opts.attachTo !== undefined) this.place(this.opts.attachTo);
+    else if (id !== null) this.place(this.sink.hasBoot(id) ? id : this.create());
+    return seg;
   }
+
+  private restart(id: string | null): void {
+    this.close();
+    this.open(id);
+  }
+
+  private create(): string {
+    const s = this.seg;
+    s.created = true;
+    return this.sink.createBoot({ id: s.id, index: s.index, kernel: s.kernel, cmdline: s.cmdline, kind: kindOf(s.cmdline), host: s.host });
+  }
+
+  private place(boot: string): void {
+    const seg = this.seg;
+    seg.boot = boot;
+    this.placed.push(boot);
+    this.storeAnchors();
+    for (const e of seg.held) this.append(boot, e);
+    seg.held.length = 0;
+  }
+
+  private storeAnchors(): void {
+    const seg = this.seg;
+    if (seg.boot === null || seg.anchors.length === 0) return;
+    this.sink.anchors(seg.boot, seg.anchors);
+    seg.storedAnchors += seg.anchors.length;
+    seg.anchors.length = 0;
+  }
+
+  private close(): void {
+    const seg = this.seg;
+    const flushed = seg.decoder.flush();
+    for (const w of flushed.warnings) this.warnings.push(w);
+    this.context += flushed.context;
+    if (seg.boot === null && seg.held.length === 0 && flushed.events.length === 0) return;
+    if (seg.boot === null) this.place(this.sink.findBoot(seg.anchors, seg) ?? this.create());
+    for (const e of flushed.events) this.append(seg.boot!, e);
+    this.storeAnchors();
+    const range = seg.decoder.eraRange();
+    const fromKernel = seg.kernel === null ? null : eraOfKernel(seg.kernel);
+    const previous = this.placed.slice(0, -1).reverse().find((b) => b !== seg.boot) ?? null;
+    this.sink.endBoot(seg.boot!, {
+      kernel: seg.kernel,
+      cmdline: seg.cmdline,
+      era: fromKernel ?? (range !== null && range[0] === range[1] ? range[0] : null),
+      kind: kindOf(seg.cmdline),
+      previous: seg.created ? previous : null,
+      bootWallNs: seg.bootWallNs,
+      host: seg.host,
+    });
+  }
+}
+
+/** A kdump kernel is booted by the crash path with the old kernel's core at `elfcorehdr=`. */
+function kindOf(cmdline: string | null): BootKind {
+  return cmdline !== null && /(?:^|\s)elfcorehdr=/.test(cmdline) ? 'kdump' : 'normal';
 }

@@ -27,7 +27,8 @@ export function parsePayload(payload: string): Payload | null {
   if (!named) return null;
   const name = named[1]!;
   const rest = named[2]!;
-  const probe = PROBE.exec(rest);
+  // trace-cmd and perf pad the event name into a column before a probe's `(`.
+  const probe = PROBE.exec(rest.trimStart());
   if (!probe) return { kind: 'tracepoint', name, text: rest };
   const where = probe[1]!;
   const args = parseArgs(probe[2]!);
@@ -39,7 +40,8 @@ export function parsePayload(payload: string): Payload | null {
 /** `kvm_online_cpu+0x4/0x50 [kvm]` → `kvm_online_cpu`; a bare address → null. */
 function symbolOf(text: string): string | null {
   const m = /^([A-Za-z_][\w.$]*)/.exec(text.trim());
-  return m ? m[1]! : null;
+  // perf prints bare addresses without 0x (`ffffffffc0a1b2c0`): not a symbol.
+  return m && !/^[0-9a-f]{8,16}$/i.test(m[1]!) ? m[1]! : null;
 }
 
 /**

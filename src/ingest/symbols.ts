@@ -29,6 +29,12 @@ export type Role =
   | { kind: 'panic' }
   /** The crash path before machine_kexec: marks the next kexec as a crash kexec. */
   | { kind: 'crash-path' }
+  /** native_machine_crash_shutdown: runs on the panicking CPU, which also does its emergency disable there. */
+  | { kind: 'crash-shutdown' }
+  /** A CPU taking the crash shootdown NMI. */
+  | { kind: 'crash-nmi' }
+  /** crash_save_cpu: names the CPU whose registers are saved, on that CPU. */
+  | { kind: 'crash-save-cpu' }
   | { kind: 'machine-kexec' }
   | { kind: 'system'; state: 'power_off' | 'restart' | 'halt' | 'suspend' | 'resume' }
   /** A lifecycle function whose line adds nothing the rows above do not already record. */
@@ -96,7 +102,10 @@ export const SYMBOLS: ReadonlyMap<string, SymbolInfo> = new Map<string, SymbolIn
   ['__crash_kexec', { role: { kind: 'crash-path' } }],
   ['crash_kexec', { role: { kind: 'crash-path' } }],
   ['machine_crash_shutdown', { role: { kind: 'crash-path' } }],
-  ['native_machine_crash_shutdown', { role: { kind: 'crash-path' } }],
+  ['native_machine_crash_shutdown', { role: { kind: 'crash-shutdown' } }],
+  ['crash_nmi_callback', { role: { kind: 'crash-nmi' } }],
+  ['kdump_nmi_callback', { role: { kind: 'crash-nmi' } }],
+  ['crash_save_cpu', { role: { kind: 'crash-save-cpu' } }],
   ['machine_kexec', { role: { kind: 'machine-kexec' } }],
   ['kernel_power_off', { role: { kind: 'system', state: 'power_off' } }],
   ['kernel_restart', { role: { kind: 'system', state: 'restart' } }],
@@ -166,9 +175,6 @@ export const SYMBOLS: ReadonlyMap<string, SymbolInfo> = new Map<string, SymbolIn
     'crash_smp_send_stop',
     'kdump_nmi_shootdown_cpus',
     'nmi_shootdown_cpus',
-    'crash_nmi_callback',
-    'kdump_nmi_callback',
-    'crash_save_cpu',
     'kernel_kexec',
     'native_stop_other_cpus',
   ].map((n): [string, SymbolInfo] => [n, { role: { kind: 'context' } }]),
@@ -182,6 +188,8 @@ export const SYMBOLS: ReadonlyMap<string, SymbolInfo> = new Map<string, SymbolIn
 export function probeFunction(name: string, isReturn: boolean, printedSymbol: string | null): string | null {
   const candidates = [name];
   if (isReturn && name.endsWith('_ret')) candidates.push(name.slice(0, -4));
+  // perf probe names a return probe `<func>__return`.
+  if (isReturn && name.endsWith('__return')) candidates.push(name.slice(0, -8));
   const dflt = /^[pr]_(.+?)_\d+$/.exec(name);
   if (dflt) candidates.push(dflt[1]!, dflt[1]!.replace(/^(kvm_intel|kvm_amd|kvm)_/, ''));
   for (const c of candidates) if (SYMBOLS.has(c)) return c;

@@ -41,6 +41,10 @@ export type LifecycleEvent =
   | { type: 'kexec.load'; kind: KexecKind }
   | { type: 'kexec.start'; kind: KexecKind }
   | { type: 'panic'; message: string }
+  /** This CPU took the crash shootdown NMI (crash_nmi_callback / kdump_nmi_callback) on the way to kdump. */
+  | { type: 'crash.nmi'; cpu: number }
+  /** The trace lost records (`[LOST n EVENTS]`): anything may have changed unseen. `cpu` is the buffer that lost them. */
+  | { type: 'trace.lost'; cpu: number | null; count: number | null }
   /** A trace_marker line: what the person or script driving the host said it was doing. */
   | { type: 'marker'; text: string };
 
@@ -68,6 +72,8 @@ export const EVENT_TYPES: readonly EventType[] = [
   'kexec.load',
   'kexec.start',
   'panic',
+  'crash.nmi',
+  'trace.lost',
   'marker',
 ];
 
@@ -79,6 +85,9 @@ export function isEventType(s: string): s is EventType {
 export function subjectCpu(e: LifecycleEvent): number | null {
   return 'cpu' in e ? e.cpu : null;
 }
+
+/** Events whose meaning needs the CPU they happened on. */
+export type PerCpuEvent = Extract<LifecycleEvent, { cpu: number }>;
 
 /** Where an event came from: enough to show the user the exact input line. */
 export interface Provenance {

@@ -57,9 +57,13 @@ export function apply(s: HostState, e: LifecycleEvent): HostState {
       return withUsage(s, s.kvm.usageCount === null ? null : s.kvm.usageCount - 1);
     case 'system.state':
       return { ...s, system: { state: e.state === 'resume' ? 'running' : e.state } };
+    case 'trace.lost':
+      // Records of any kind may be among the lost ones: nothing known before the loss can be trusted after it.
+      return { ...initialState(s.era), kvm: { ...initialState(s.era).kvm, rebooting: s.kvm.rebooting } };
     case 'kexec.load':
     case 'kexec.start':
     case 'panic':
+    case 'crash.nmi':
     case 'marker':
       return s;
   }

@@ -11,10 +11,11 @@ export function importJson(results: readonly ImportResult[]): object {
             format: r.summary.format,
             lines: r.summary.lines,
             events: r.summary.events,
-            boots: r.boots,
+            duplicates: r.summary.duplicates,
+            boots: r.summary.boots,
             warnings: r.summary.warnings.map((w) => ({ line: w.line, message: w.message })),
           }
-        : { file: r.file, status: 'already-imported', format: null, lines: 0, events: 0, boots: [], warnings: [] },
+        : { file: r.file, status: 'already-imported', format: null, lines: 0, events: 0, duplicates: 0, boots: [], warnings: [] },
     ),
   };
 }
@@ -26,8 +27,9 @@ export function importText(r: ImportResult): string {
     return `${r.file}: already imported (same content as ${r.previousPath}, ${r.importedAt}); nothing appended`;
   }
   const s = r.summary;
+  const dup = s.duplicates > 0 ? ` (${s.duplicates} more already stored from another capture of the same boot)` : '';
   const lines = [
-    `${r.file}: ${s.format}, ${s.lines} lines: ${s.events} events appended to boot${r.boots.length === 1 ? '' : 's'} ${r.boots.join(', ') || '(none)'}; ` +
+    `${r.file}: ${s.format}, ${s.lines} lines: ${s.events} events${dup} in boot${s.boots.length === 1 ? '' : 's'} ${s.boots.join(', ') || '(none)'}; ` +
       `${s.context} lifecycle lines recorded through other lines, ${s.other} other lines, ${s.warnings.length} warnings`,
   ];
   for (const w of s.warnings.slice(0, MAX_WARNINGS_SHOWN)) lines.push(`  warning: ${r.file}:${w.line}: ${w.message}`);

@@ -1,11 +1,14 @@
 /**
- * Appending one import: every event of an input, or none. The hot path uses one prepared INSERT,
- * compiled once; kysely builds every other query.
+ * Appending one import: every event of an input, or none. The hot path uses prepared statements compiled
+ * once; kysely builds every other query. Implements the importer's sink: which stored boot an input's lines
+ * belong to, and one copy of each fact per boot.
  */
 import { createHash } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
+import type { Anchor } from '../ingest/anchor.js';
 import type { DecodedEvent } from '../ingest/decoder.js';
-import type { BootFacts, BootStart, ImportSink, ImportSummary } from '../ingest/importer.js';
+import type { BootFacts, BootIdentity, ImportSink, ImportSummary, NewBoot } from '../ingest/importer.js';
+import { eraOfKernel } from '../model/era.js';
 import { subjectCpu } from '../model/event.js';
 import type { Store } from './db.js';
 
@@ -13,20 +16,20 @@ export interface ImportTarget {
   readonly sha256: string;
   readonly path: string;
   readonly format: string;
+  /** Host for boots whose input does not name one. */
   readonly host: string;
-  /** Attach the input's first boot to this existing boot instead of creating one. */
-  readonly attachTo?: string | undefined;
 }
 
-/** The boots an import created or extended, by input boot index. */
-export type BootIds = ReadonlyMap<number, string>;
+/** Only anchors past early boot count: before timekeeping settles, every boot of a kernel prints alike. */
+const MATCH_FROM_NS = 1_000_000_000n;
+/** How far apart the same line may be stamped in two captures (ring buffer vs printk, 6.1: ~1 ms). */
+const MATCH_WITHIN_NS = 5_000_000n;
+const MATCH_MIN = 3;
 
 export class ImportTransaction implements ImportSink {
   private readonly insertEvent: Statement;
-  private readonly insertBoot: Statement;
-  private readonly updateBoot: Statement;
+  private readonly insertAnchor: Statement;
   private readonly sourceId: number;
-  private readonly boots = new Map<number, string>();
   private open = true;
 
   private constructor(
@@ -36,14 +39,9 @@ export class ImportTransaction implements ImportSink {
     const raw = store.raw;
     raw.exec('BEGIN IMMEDIATE');
     this.insertEvent = raw.prepare(
-      'INSERT INTO events (boot_id, time_ns, cpu, type, fields, source_id, line, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT OR IGNORE INTO events (boot_id, time_ns, cpu, type, fields, source_id, line, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
-    this.insertBoot = raw.prepare(
-      'INSERT INTO boots (id, host, kind, kernel, era, cmdline, previous, source_id) VALUES (?, ?, ?, ?, NULL, NULL, ?, ?)',
-    );
-    this.updateBoot = raw.prepare(
-      'UPDATE boots SET kernel = coalesce(kernel, ?), cmdline = coalesce(cmdline, ?), era = coalesce(era, ?) WHERE id = ?',
-    );
+    this.insertAnchor = raw.prepare('INSERT INTO anchors (boot_id, time_ns, key) VALUES (?, ?, ?)');
     const info = raw
       .prepare('INSERT INTO sources (sha256, path, format, imported_at, lines, events) VALUES (?, ?, ?, ?, 0, 0)')
       .run(target.sha256, target.path, target.format, new Date().toISOString());
@@ -54,36 +52,78 @@ export class ImportTransaction implements ImportSink {
     return new ImportTransaction(store, target);
   }
 
-  startBoot(boot: BootStart): void {
-    if (boot.index === 0 && this.target.attachTo !== undefined) {
-      this.boots.set(0, this.target.attachTo);
-      return;
+  findBoot(anchors: readonly Anchor[], identity: BootIdentity): string | null {
+    const late = anchors.filter((a) => a.timeNs >= MATCH_FROM_NS);
+    if (late.length === 0) return null;
+    const stored = new Map<number, { boot: string; timeNs: bigint }[]>();
+    const keys = [...new Set(late.map((a) => a.key))];
+    for (let i = 0; i < keys.length; i += 500) {
+      const chunk = keys.slice(i, i + 500);
+      const rows = this.store.raw
+        .prepare(`SELECT boot_id, time_ns, key FROM anchors WHERE key IN (${chunk.map(() => '?').join(',')})`)
+        .safeIntegers(true)
+        .all(...chunk) as { boot_id: string; time_ns: bigint; key: bigint }[];
+      for (const r of rows) {
+        const list = stored.get(Number(r.key)) ?? [];
+        list.push({ boot: r.boot_id, timeNs: r.time_ns });
+        stored.set(Number(r.key), list);
+      }
     }
-    const id = bootId(this.target.sha256, boot.index);
-    const previous = this.boots.get(boot.index - 1) ?? null;
-    this.insertBoot.run(id, this.target.host, boot.kind, boot.kernel, previous, this.sourceId);
-    this.boots.set(boot.index, id);
+    const score = new Map<string, number>();
+    for (const a of late) {
+      const hits = new Set<string>();
+      for (const s of stored.get(a.key) ?? []) {
+        const d = s.timeNs - a.timeNs;
+        if (d <= MATCH_WITHIN_NS && d >= -MATCH_WITHIN_NS) hits.add(s.boot);
+      }
+      for (const b of hits) score.set(b, (score.get(b) ?? 0) + 1);
+    }
+    const need = Math.min(MATCH_MIN, late.length);
+    const ranked = [...score].filter(([b, n]) => n >= need && this.compatible(b, identity)).sort((x, y) => y[1] - x[1]);
+    if (ranked.length === 0 || (ranked.length > 1 && ranked[1]![1] === ranked[0]![1])) return null;
+    return ranked[0]![0];
   }
 
-  event(bootIndex: number, e: DecodedEvent): void {
-    const boot = this.boots.get(bootIndex);
-    if (boot === undefined) throw new Error(`event for boot ${bootIndex} before the boot started`);
-    const { type, ...fields } = e.event;
-    this.insertEvent.run(boot, e.timeNs, subjectCpu(e.event), type, JSON.stringify(fields), this.sourceId, e.line, e.raw);
+  hasBoot(id: string): boolean {
+    return this.store.raw.prepare('SELECT 1 FROM boots WHERE id = ?').get(id) !== undefined;
   }
 
-  endBoot(bootIndex: number, facts: BootFacts): void {
-    const boot = this.boots.get(bootIndex);
-    if (boot !== undefined) this.updateBoot.run(facts.kernel, facts.cmdline, facts.era, boot);
-  }
-
-  commit(summary: ImportSummary): BootIds {
+  createBoot(b: NewBoot): string {
+    const id = b.id ?? bootId(this.target.sha256, b.index);
     this.store.raw
-      .prepare('UPDATE sources SET lines = ?, events = ? WHERE id = ?')
-      .run(summary.lines, summary.events, this.sourceId);
+      .prepare('INSERT INTO boots (id, host, kind, kernel, era, cmdline, previous, source_id) VALUES (?, ?, ?, ?, ?, ?, NULL, ?)')
+      .run(id, b.host ?? this.target.host, b.kind, b.kernel, b.kernel === null ? null : eraOfKernel(b.kernel), b.cmdline, this.sourceId);
+    return id;
+  }
+
+  anchors(boot: string, anchors: readonly Anchor[]): void {
+    for (const a of anchors) this.insertAnchor.run(boot, a.timeNs, a.key);
+  }
+
+  event(boot: string, e: DecodedEvent): boolean {
+    const { type, ...fields } = e.event;
+    const info = this.insertEvent.run(boot, e.timeNs, subjectCpu(e.event), type, canonicalJson(fields), this.sourceId, e.line, e.raw);
+    return info.changes === 1;
+  }
+
+  endBoot(boot: string, f: BootFacts): void {
+    // A kernel release is the authority on the era; the functions a trace shows only narrow it down.
+    const eraFromKernel = f.kernel === null ? null : eraOfKernel(f.kernel);
+    this.store.raw
+      .prepare(
+        `UPDATE boots SET kernel = coalesce(kernel, ?), cmdline = coalesce(cmdline, ?),
+           era = coalesce(?, era, ?), kind = CASE WHEN ? = 'kdump' THEN 'kdump' ELSE kind END,
+           previous = coalesce(previous, ?), boot_wall_ns = coalesce(boot_wall_ns, ?)
+         WHERE id = ?`,
+      )
+      .run(f.kernel, f.cmdline, eraFromKernel, f.era, f.kind, f.previous === boot ? null : f.previous, f.bootWallNs, boot);
+    if (f.kind === 'kdump') this.linkKdump(boot);
+  }
+
+  commit(summary: ImportSummary): void {
+    this.store.raw.prepare('UPDATE sources SET format = ?, lines = ?, events = ? WHERE id = ?').run(summary.format, summary.lines, summary.events, this.sourceId);
     this.store.raw.exec('COMMIT');
     this.open = false;
-    return this.boots;
   }
 
   rollback(): void {
@@ -91,9 +131,38 @@ export class ImportTransaction implements ImportSink {
     this.open = false;
     if (this.store.raw.inTransaction) this.store.raw.exec('ROLLBACK');
   }
+
+  /** Different kernels, or the same kernel booted with a different command line, are different boots. */
+  private compatible(boot: string, id: BootIdentity): boolean {
+    const row = this.store.raw.prepare('SELECT kernel, cmdline FROM boots WHERE id = ?').get(boot) as { kernel: string | null; cmdline: string | null };
+    const differs = (a: string | null, b: string | null) => a !== null && b !== null && a !== b;
+    return !differs(row.kernel, id.kernel) && !differs(row.cmdline, id.cmdline);
+  }
+
+  /**
+   * A kdump kernel whose input did not show the crash (its own dmesg, imported alone) follows the one
+   * stored boot that panicked and has no kdump boot yet, if there is exactly one.
+   */
+  private linkKdump(boot: string): void {
+    const row = this.store.raw.prepare('SELECT previous, host FROM boots WHERE id = ?').get(boot) as { previous: string | null; host: string };
+    if (row.previous !== null) return;
+    const candidates = this.store.raw
+      .prepare(
+        `SELECT DISTINCT e.boot_id AS id FROM events e JOIN boots b ON b.id = e.boot_id
+         WHERE e.type = 'panic' AND e.boot_id != ?
+           AND NOT EXISTS (SELECT 1 FROM boots k WHERE k.previous = e.boot_id AND k.kind = 'kdump')`,
+      )
+      .all(boot) as { id: string }[];
+    if (candidates.length === 1) this.store.raw.prepare('UPDATE boots SET previous = ? WHERE id = ?').run(candidates[0]!.id, boot);
+  }
 }
 
 /** A boot's id, derived from the input's content so that the same input names the same boots. */
 export function bootId(sha256: string, index: number): string {
   return createHash('sha256').update(`${sha256}:${index}`).digest('hex').slice(0, 12);
+}
+
+/** Fields with their keys in order, so that one fact is one string whichever capture reported it. */
+function canonicalJson(fields: Record<string, unknown>): string {
+  return JSON.stringify(Object.fromEntries(Object.entries(fields).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
 }

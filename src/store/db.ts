@@ -1,12 +1,14 @@
 import Database from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type Migration } from 'kysely';
 import * as m0001 from '../../migrations/0001_event_store.js';
+import * as m0002 from '../../migrations/0002_boot_identity.js';
 import { KvmlogError } from '../errors.js';
 import type { DB } from './schema.js';
 
 /** Migrations, in order. Names are zero-padded: kysely refuses one that sorts before an executed one. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001_event_store': m0001,
+  '0002_boot_identity': m0002,
 };
 
 export interface Store {

@@ -20,6 +20,13 @@ export interface BootsTable {
   cmdline: string | null;
   previous: string | null;
   source_id: number;
+  boot_wall_ns: bigint | null;
+}
+
+export interface AnchorsTable {
+  boot_id: string;
+  time_ns: bigint;
+  key: number;
 }
 
 export interface EventsTable {
@@ -38,4 +45,5 @@ export interface DB {
   sources: SourcesTable;
   boots: BootsTable;
   events: EventsTable;
+  anchors: AnchorsTable;
 }

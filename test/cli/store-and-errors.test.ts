@@ -97,7 +97,8 @@ describe('the event store', () => {
   it('with several boots, picks the latest and says so on stderr; --boot takes a unique prefix', async () => {
     const boots = await json<{ id: string }[]>(['boots', '--db', s.db]);
     assert.ok(boots.length >= 1);
-    await kvmlog(['import', '--db', s.db, fixture('linux-6.1-qemu', 'dmesg-lifecycle.txt')]);
+    // Another run (6.12): a second boot.
+    await kvmlog(['import', '--db', s.db, fixture('linux-6.12-qemu', 'dmesg-lifecycle.txt')]);
     const r = await kvmlog(['state', '--db', s.db, '--at', '13', '--json']);
     assert.equal(r.code, 0);
     assert.match(r.stderr, /using the latest/);

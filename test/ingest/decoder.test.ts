@@ -27,7 +27,7 @@ describe('probes on the per-CPU enable', () => {
     assert.equal(feed(d, '          <idle>-0       [003] d.h2.    12.592492: svm_hardware_enable: (svm_hardware_enable+0x0/0x2c0 [kvm_amd])').kind, 'context');
     const o = feed(d, '          <idle>-0       [003] d.h1.    12.593164: svm_hardware_enable_ret: (kvm_arch_hardware_enable+0x91/0x280 [kvm] <- svm_hardware_enable) ret=0');
     assert.deepEqual(events(o), [{ type: 'virt.enable', cpu: 3, vendor: 'svm', ret: 0 }]);
-    assert.deepEqual(d.flush(), []);
+    assert.deepEqual(d.flush().events, []);
   });
 
   it('a VMXON that fails is virt.enable_failed with the errno, not an enable (I-9)', () => {
@@ -39,7 +39,7 @@ describe('probes on the per-CPU enable', () => {
   it('an entry probe whose return was never recorded still counts, with ret unknown', () => {
     const d = new Decoder();
     feed(d, '         cpuhp/2-30      [002] ...1.    35.747060: svm_enable_virtualization_cpu: (svm_enable_virtualization_cpu+0x4/0x2e0 [kvm_amd])', 7);
-    const out = d.flush();
+    const out = d.flush().events;
     assert.deepEqual(out.map((e) => [e.event, e.line, e.timeNs]), [[{ type: 'virt.enable', cpu: 2, vendor: 'svm', ret: null }, 7, 35_747_060_000n]]);
   });
 
@@ -117,12 +117,51 @@ describe('kernel log messages (§4.1 formats)', () => {
     assert.deepEqual(one('[   38.100000] reboot: Power down'), [{ type: 'system.state', state: 'power_off' }]);
   });
 
-  it('a tp_printk probe line carries its CPU in cpu=, or is a warning when it has none (real 6.12 lines)', () => {
+  it('a tp_printk probe line carries its CPU in cpu=, or is a warning when nothing names it (real 6.12 lines)', () => {
     assert.deepEqual(one('[   22.328368] kvm_offline_cpu: (kvm_offline_cpu+0x4/0x30 [kvm]) cpu=0 usage=0'), [
       { type: 'cpuhp.callback', cpu: 0, callback: 'kvm_offline_cpu', phase: 'enter', target: null, step: null, ret: null },
     ]);
-    const o = feed(new Decoder(), '[   22.328860] svm_disable_virtualization_cpu: (svm_disable_virtualization_cpu+0x4/0xb0 [kvm_amd])');
-    assert.equal(o.kind, 'warning');
+    const d = new Decoder();
+    assert.equal(feed(d, '[   22.328860] svm_disable_virtualization_cpu: (svm_disable_virtualization_cpu+0x4/0xb0 [kvm_amd])', 671).kind, 'context');
+    const end = d.flush();
+    assert.deepEqual(end.events, []);
+    assert.deepEqual(end.warnings.map((w) => w.line), [671]);
+  });
+
+  it('recovers the CPU of tp_printk crash-path lines from the same instant, and the panicking CPU (real 6.1 vmcore-dmesg)', () => {
+    const d = new Decoder();
+    const lines = [
+      '[   17.948846] Kernel panic - not syncing: sysrq triggered crash',
+      '[   17.949094] CPU: 3 PID: 1 Comm: init Kdump: loaded Not tainted 6.1.0-56-amd64 #1  Debian 6.1.192-2',
+      '[   17.950076] native_machine_crash_shutdown: (native_machine_crash_shutdown+0x0/0x80)',
+      '[   17.958557] crash_nmi_callback: (crash_nmi_callback+0x0/0x50)',
+      '[   17.958557] kdump_nmi_callback: (kdump_nmi_callback+0x0/0x20) cpu=2',
+      '[   17.958557] crash_save_cpu: (crash_save_cpu+0x0/0x2a0) cpu=2',
+      '[   17.958557] cpu_emergency_disable_virtualization: (cpu_emergency_disable_virtualization+0x0/0x90)',
+      '[   17.950076] cpu_emergency_disable_virtualization: (cpu_emergency_disable_virtualization+0x0/0x90)',
+      '[   17.950076] machine_kexec: (machine_kexec+0x0/0x220)',
+    ];
+    const inline = lines.flatMap((l, i) => events(feed(d, l, i + 1)));
+    const end = d.flush();
+    assert.deepEqual(end.warnings, []);
+    const all = [...inline, ...end.events.map((e) => e.event)];
+    assert.deepEqual(
+      all.filter((e) => e.type === 'virt.emergency_disable' || e.type === 'crash.nmi' || e.type === 'kexec.start'),
+      [
+        { type: 'crash.nmi', cpu: 2 },
+        { type: 'kexec.start', kind: 'crash' },
+        { type: 'virt.emergency_disable', cpu: 2 },
+        { type: 'virt.emergency_disable', cpu: 3 },
+      ],
+    );
+  });
+
+  it('the identical disable lines of a shutdown IPI are covered by the shutdown itself (real 6.1 console)', () => {
+    const d = new Decoder();
+    feed(d, '[   37.868513] kvm: exiting hardware virtualization');
+    feed(d, '[   37.869329] svm_hardware_disable: (svm_hardware_disable+0x0/0x70 [kvm_amd])');
+    const end = d.flush();
+    assert.deepEqual([end.events, end.warnings, end.context], [[], [], 1]);
   });
 });
 

@@ -115,7 +115,7 @@ describe('format detection', () => {
     assert.equal(detectFormat(['# tracer: nop', '#', '# entries-in-buffer/entries-written: 1299/1299   #P:4']), 'ftrace');
     assert.equal(detectFormat(['          <idle>-0       [000] ...1.     0.546383: cpuhp_enter: cpu: 0000']), 'ftrace');
     assert.equal(detectFormat(['[    0.000000] Linux version 6.1.0-56-amd64']), 'dmesg');
-    assert.equal(detectFormat(['<5>[    0.000000] Linux version 6.1.0-56-amd64']), 'dmesg-raw');
+    assert.equal(detectFormat(['<5>[    0.000000] Linux version 6.1.0-56-amd64']), 'dmesg');
     assert.equal(detectFormat(['5,0,0,-;Linux version 6.1.0-56-amd64']), 'kmsg');
     assert.equal(detectFormat(['hello', 'world']), null);
   });

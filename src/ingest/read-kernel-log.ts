@@ -1,0 +1,89 @@
+/**
+ * Readers of kernel logs: `dmesg` in its forms (`-r`, `-T`, `-t`), a serial console (CRLF, other programs'
+ * lines, ftrace text and `ftrace_dump_on_oops` blocks mixed in), kdump's `vmcore-dmesg.txt` and
+ * `makedumpfile --dump-dmesg`, and `/dev/kmsg` records.
+ */
+import { parse as parseDate } from 'date-fns/parse';
+import { decimalToNs } from '../model/time.js';
+import type { Line } from './lines.js';
+import { parseLatencyLine } from './ftrace-line.js';
+import { CONTEXT_REC, type LineReader, OTHER_REC, type Rec } from './record.js';
+import { ftraceRec } from './read-trace.js';
+import { looksLifecycle } from './signals.js';
+
+// `<6>` level prefix (dmesg -r), then `[ secs.frac]` or dmesg -T's `[Wed Nov 25 11:58:46 2026]`, then the text.
+const STAMPED = /^(?:<(\d{1,3})>)?\[\s{0,12}(\d{1,12}\.\d{1,9})\]\s?(.*)$/;
+const WALL = /^(?:<(\d{1,3})>)?\[([A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} \d{4})\]\s?(.*)$/;
+const LEVEL_ONLY = /^<(\d{1,3})>(.*)$/;
+const DUMP_START = 'Dumping ftrace buffer:';
+const DUMP_RULE = /^-{20,}$/;
+
+export class DmesgReader implements LineReader {
+  /** Inside `Dumping ftrace buffer:` … `-----`: the kernel printed its ring buffer in the latency layout. */
+  private dump: 'no' | 'header' | 'body' = 'no';
+
+  read(line: Line): readonly Rec[] {
+    const text = line.text;
+    const m = STAMPED.exec(text);
+    if (m) return [this.message(decimalToNs(m[2]!), null, m[3]!)];
+    const w = WALL.exec(text);
+    if (w) return [this.message(null, wallOf(w[2]!), w[3]!)];
+    // A console also carries ftrace text that a program printed (`cat trace`).
+    const trace = ftraceRec(text);
+    if (trace !== null && trace.kind !== 'other') return [trace];
+    const bare = LEVEL_ONLY.exec(text);
+    if (bare) return [{ kind: 'printk', timeNs: null, wallNs: null, message: bare[2]! }];
+    if (text.trim() === '') return [OTHER_REC];
+    // A kernel line without a stamp here is a continuation (a wrapped line, a `"` closing a probe string,
+    // makedumpfile's indented stack frames) or another program's output.
+    return [looksLifecycle(text) ? { kind: 'unreadable', message: 'kernel log line without a timestamp' } : OTHER_REC];
+  }
+
+  end(): readonly Rec[] {
+    return [];
+  }
+
+  private message(timeNs: bigint | null, wallNs: bigint | null, message: string): Rec {
+    if (message === DUMP_START) {
+      this.dump = 'header';
+      return CONTEXT_REC;
+    }
+    if (this.dump !== 'no' && DUMP_RULE.test(message.trim())) {
+      this.dump = this.dump === 'header' ? 'body' : 'no';
+      return CONTEXT_REC;
+    }
+    if (this.dump === 'body') {
+      const t = parseLatencyLine(message);
+      if (t !== null) return { kind: 'trace', cpu: t.cpu, pid: t.pid, timeNs: t.timeNs, payload: t.payload };
+      const f = ftraceRec(message);
+      if (f !== null && f.kind !== 'other') return f;
+    }
+    return { kind: 'printk', timeNs, wallNs, message };
+  }
+}
+
+/** dmesg -T prints local time to the second; it is read in this process's time zone (TZ). */
+function wallOf(text: string): bigint | null {
+  const d = parseDate(text.replace(/\s+/g, ' '), 'EEE MMM d HH:mm:ss yyyy', new Date(0));
+  const ms = d.getTime();
+  return Number.isNaN(ms) ? null : BigInt(ms) * 1_000_000n;
+}
+
+const KMSG = /^(\d{1,3}),(\d{1,20}),(\d{1,20}),[^;]{0,64};(.*)$/;
+
+/** /dev/kmsg: `<facility*8+level>,<seq>,<usecs>,<flags>[,…];<text>`, dictionary lines start with a space. */
+export class KmsgReader implements LineReader {
+  read(line: Line): readonly Rec[] {
+    const m = KMSG.exec(line.text);
+    if (m) return [{ kind: 'printk', timeNs: BigInt(m[3]!) * 1000n, wallNs: null, message: m[4]! }];
+    if (line.text.startsWith(' ') || line.text.trim() === '') return [OTHER_REC];
+    return [looksLifecycle(line.text) ? { kind: 'unreadable', message: 'not a /dev/kmsg record' } : OTHER_REC];
+  }
+
+  end(): readonly Rec[] {
+    return [];
+  }
+}
+
+export const looksLikeKmsg = (text: string): boolean => KMSG.test(text);
+export const looksLikeDmesg = (text: string): boolean => STAMPED.test(text) || WALL.test(text);

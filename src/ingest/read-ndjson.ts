@@ -1,0 +1,46 @@
+/**
+ * NDJSON inputs: kvmlog's own events (what `events --json` prints), so that exported histories re-import,
+ * and `bpftrace -f json` output, whose printf records carry the ftrace-format lines that
+ * `kvmlog probes --bpftrace` prints. Lines that are not JSON (bpftrace's own chatter, a text capture) are
+ * read as ftrace text.
+ */
+import { isEventType, type LifecycleEvent } from '../model/event.js';
+import type { Line } from './lines.js';
+import { type LineReader, OTHER_REC, type Rec } from './record.js';
+import { FtraceReader } from './read-trace.js';
+
+export class NdjsonReader implements LineReader {
+  private readonly text = new FtraceReader();
+
+  read(line: Line): readonly Rec[] {
+    const t = line.text.trim();
+    if (!t.startsWith('{')) return this.text.read(line);
+    let o: Record<string, unknown>;
+    try {
+      o = JSON.parse(t) as Record<string, unknown>;
+    } catch {
+      return [{ kind: 'unreadable', message: 'JSON that does not parse' }];
+    }
+    if (typeof o['type'] === 'string' && typeof o['timeNs'] === 'string') return [kvmlogEvent(o)];
+    if (o['type'] === 'printf' && typeof o['data'] === 'string') {
+      return (o['data'] as string)
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .flatMap((text) => this.text.read({ no: line.no, text }));
+    }
+    return [OTHER_REC];
+  }
+
+  end(): readonly Rec[] {
+    return [];
+  }
+}
+
+function kvmlogEvent(o: Record<string, unknown>): Rec {
+  const { seq: _seq, boot, timeNs, type, source: _source, raw: _raw, ...fields } = o;
+  if (!isEventType(type as string)) return { kind: 'unreadable', message: `kvmlog event of unknown type ${JSON.stringify(type)}` };
+  if (typeof boot !== 'string' || !/^\d{1,20}$/.test(timeNs as string)) return { kind: 'unreadable', message: 'kvmlog event without boot or timeNs' };
+  return { kind: 'event', bootId: boot, timeNs: BigInt(timeNs as string), event: { type, ...fields } as LifecycleEvent };
+}
+
+export const looksLikeNdjson = (text: string): boolean => /^\{.*"(?:timeNs|type)"/.test(text.trim()) && !/"__CURSOR"/.test(text);

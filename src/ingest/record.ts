@@ -1,0 +1,50 @@
+/**
+ * What a format reader makes of an input line, before any kernel meaning is given to it: a trace record,
+ * a kernel-log message, a boot boundary, an already-decoded kvmlog event, or nothing kvmlog reads.
+ */
+import type { LifecycleEvent } from '../model/event.js';
+import type { Line } from './lines.js';
+
+export type Rec =
+  /** A trace record: ftrace, trace-cmd, perf script, an ftrace dump on the console, bpftrace. */
+  | {
+      readonly kind: 'trace';
+      /** The CPU that logged it; null when the format has no CPU column. */
+      readonly cpu: number | null;
+      readonly pid: number | null;
+      readonly timeNs: bigint;
+      /** `<event>: <text>`, `<func> <-<parent>` or `<stack trace>`, as ftrace prints it. */
+      readonly payload: string;
+    }
+  /** A kernel-log message. A format may know kernel time, wall-clock time, or both. */
+  | {
+      readonly kind: 'printk';
+      readonly timeNs: bigint | null;
+      /** Wall clock, nanoseconds since the Unix epoch. */
+      readonly wallNs: bigint | null;
+      readonly message: string;
+      readonly bootId?: string | undefined;
+      readonly host?: string | undefined;
+    }
+  /** `CPU:2 [LOST 12 EVENTS]`: the ring buffer overwrote records of that CPU. */
+  | { readonly kind: 'lost'; readonly cpu: number | null; readonly count: number | null }
+  /** An explicit boot boundary (`-- Boot 2f3c… --` in journalctl output). */
+  | { readonly kind: 'boot'; readonly bootId: string | null }
+  /** A kvmlog event read back from kvmlog's own NDJSON. */
+  | { readonly kind: 'event'; readonly bootId: string; readonly timeNs: bigint; readonly event: LifecycleEvent }
+  /** A lifecycle line whose fact another line carries (a stack frame of a probe hit). */
+  | { readonly kind: 'context' }
+  /** Not for kvmlog: another program, a header, a blank line. */
+  | { readonly kind: 'other' }
+  /** A line that should have been readable and was not. */
+  | { readonly kind: 'unreadable'; readonly message: string };
+
+/** A format reader: sees every line once, in order; may hold lines that span several (JSON objects). */
+export interface LineReader {
+  read(line: Line): readonly Rec[];
+  /** End of input: whatever is still held. */
+  end(): readonly Rec[];
+}
+
+export const OTHER_REC: Rec = { kind: 'other' };
+export const CONTEXT_REC: Rec = { kind: 'context' };

@@ -1,0 +1,15 @@
+/**
+ * Whether text that could not be read looks like a kernel lifecycle record: the shapes the decoder reads
+ * (a probe hit, a hotplug tracepoint, a lifecycle printk). Losing such a line must be reported; chatter of
+ * other programs that merely mentions kvm must not drown the report.
+ */
+const SHAPES: readonly RegExp[] = [
+  /\b(?:cpuhp_(?:multi_)?enter|cpuhp_exit|module_load|module_free|suspend_resume):/,
+  /\b\w+: \([\w.]+\+0x[0-9a-f]+\/0x[0-9a-f]+(?: \[[\w-]+\])?(?: <- [\w.]+)?\)/,
+  /(?:^|\]\s)(?:smpboot|kvm|kvm_intel|kvm_amd|kexec_core|virt\/tdx|reboot): /,
+  /Kernel panic - not syncing/,
+];
+
+export function looksLifecycle(text: string): boolean {
+  return SHAPES.some((re) => re.test(text));
+}
