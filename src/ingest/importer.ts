@@ -18,6 +18,8 @@ import type { Rec } from './record.js';
 export interface BootIdentity {
   readonly kernel: string | null;
   readonly cmdline: string | null;
+  /** How far apart this input's stamps may be from another capture's for the same line (beyond printk delay). */
+  readonly toleranceNs: bigint;
 }
 
 export interface NewBoot extends BootIdentity {
@@ -95,6 +97,9 @@ export async function importLines(lines: AsyncIterable<Line>, sink: ImportSink, 
   if (head.every((l) => l.text.trim() === '')) throw new KvmlogError('input', `${opts.name}: empty; nothing to import`);
   const format = opts.format ?? detectFormat(head.map((l) => l.text));
   if (format === null) {
+    if (head.some((l) => l.text.startsWith('Linux version '))) {
+      throw new KvmlogError('format', `${opts.name}: a kernel log without timestamps (dmesg -t, printk.time=0); kvmlog needs each line's time`);
+    }
     throw new KvmlogError('format', `${opts.name}: not a format kvmlog reads (kvmlog import --help lists them); force one with --format`);
   }
   const reader = readerFor(format);
@@ -110,6 +115,8 @@ const PLACE_AT = new Set([16, 64, 256, 1024]);
 const MAX_HELD_ANCHORS = 4096;
 /** A log whose stamps fall back near zero after a panic or kexec shows a new kernel, banner or not. */
 const RESTART_NS = 1_000_000_000n;
+/** Kernel times derived from wall-clock stamps to the second (dmesg -T, journalctl -o short) are this uncertain. */
+const WHOLE_SECOND_NS = 1_000_000_000n;
 
 class Segment {
   readonly decoder = new Decoder();
@@ -123,6 +130,8 @@ class Segment {
   cmdline: string | null = null;
   host: string | null;
   bootWallNs: bigint | null;
+  /** How far this input's kernel times may be off: wall-clock-only stamps to the second are off by up to 1 s. */
+  toleranceNs = 0n;
   /** The kernel went away in this boot (panic or kexec): a restart of the stamps is the next kernel. */
   ended = false;
   maxTimeNs = 0n;
@@ -207,7 +216,7 @@ class BootSplitter {
         this.outcome(l, this.seg.decoder.trace(r, l));
         return;
       case 'printk': {
-        if (r.bootId !== undefined && r.bootId !== this.seg.id) this.restart(r.bootId);
+        if (r.bootId !== undefined && r.bootId !== this.seg.id) this.restart(r.bootId, r.host);
         const banner = r.message.startsWith('Linux version ');
         if (banner && this.seg.lines > 0) this.restart(null);
         if (r.host !== undefined) this.seg.host ??= r.host;
@@ -233,6 +242,7 @@ class BootSplitter {
     }
     // The banner is printed at kernel time 0.
     if (banner) this.seg.bootWallNs ??= wallNs;
+    if (wallNs % 1_000_000_000n === 0n) this.seg.toleranceNs = WHOLE_SECOND_NS;
     return this.seg.bootWallNs === null ? null : wallNs - this.seg.bootWallNs;
   }
 
@@ -285,24 +295,32 @@ class BootSplitter {
     else this.duplicates++;
   }
 
-  private open(id: string | null): Segment {
+  private open(id: string | null, host?: string): Segment {
     const index = this.seg === undefined ? 0 : this.seg.index + 1;
-    const seg = new Segment(index, id, this.opts.host ?? null, index === 0 ? (this.opts.bootWallNs ?? null) : null);
+    const seg = new Segment(index, id, this.opts.host ?? host ?? null, index === 0 ? (this.opts.bootWallNs ?? null) : null);
     this.seg = seg;
     if (index === 0 && this.opts.attachTo !== undefined) this.place(this.opts.attachTo);
     else if (id !== null) this.place(this.sink.hasBoot(id) ? id : this.create());
     return seg;
   }
 
-  private restart(id: string | null): void {
+  private restart(id: string | null, host?: string): void {
     this.close();
-    this.open(id);
+    this.open(id, host);
   }
 
   private create(): string {
     const s = this.seg;
     s.created = true;
-    return this.sink.createBoot({ id: s.id, index: s.index, kernel: s.kernel, cmdline: s.cmdline, kind: kindOf(s.cmdline), host: s.host });
+    return this.sink.createBoot({
+      id: s.id,
+      index: s.index,
+      kernel: s.kernel,
+      cmdline: s.cmdline,
+      toleranceNs: s.toleranceNs,
+      kind: kindOf(s.cmdline),
+      host: s.host,
+    });
   }
 
   private place(boot: string): void {
@@ -337,6 +355,7 @@ class BootSplitter {
     this.sink.endBoot(seg.boot!, {
       kernel: seg.kernel,
       cmdline: seg.cmdline,
+      toleranceNs: seg.toleranceNs,
       era: fromKernel ?? (range !== null && range[0] === range[1] ? range[0] : null),
       kind: kindOf(seg.cmdline),
       previous: seg.created ? previous : null,

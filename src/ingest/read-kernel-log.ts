@@ -14,6 +14,8 @@ import { looksLifecycle } from './signals.js';
 // `<6>` level prefix (dmesg -r), then `[ secs.frac]` or dmesg -T's `[Wed Nov 25 11:58:46 2026]`, then the text.
 const STAMPED = /^(?:<(\d{1,3})>)?\[\s{0,12}(\d{1,12}\.\d{1,9})\]\s?(.*)$/;
 const WALL = /^(?:<(\d{1,3})>)?\[([A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} \d{4})\]\s?(.*)$/;
+// dmesg --time-format iso: `2026-11-25T11:58:16,450162+00:00 msg` (a comma before the microseconds).
+const ISO = /^(?:<(\d{1,3})>)?(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}),(\d{1,9})([+-]\d{2}:\d{2}|Z) (.*)$/;
 const LEVEL_ONLY = /^<(\d{1,3})>(.*)$/;
 const DUMP_START = 'Dumping ftrace buffer:';
 const DUMP_RULE = /^-{20,}$/;
@@ -28,6 +30,8 @@ export class DmesgReader implements LineReader {
     if (m) return [this.message(decimalToNs(m[2]!), null, m[3]!)];
     const w = WALL.exec(text);
     if (w) return [this.message(null, wallOf(w[2]!), w[3]!)];
+    const iso = ISO.exec(text);
+    if (iso) return [this.message(null, isoWallOf(iso[2]!, iso[3]!, iso[4]!), iso[5]!)];
     // A console also carries ftrace text that a program printed (`cat trace`).
     const trace = ftraceRec(text);
     if (trace !== null && trace.kind !== 'other') return [trace];
@@ -69,6 +73,11 @@ function wallOf(text: string): bigint | null {
   return Number.isNaN(ms) ? null : BigInt(ms) * 1_000_000n;
 }
 
+function isoWallOf(date: string, frac: string, zone: string): bigint | null {
+  const ms = Date.parse(`${date}${zone}`);
+  return Number.isNaN(ms) ? null : BigInt(ms) * 1_000_000n + BigInt(frac.padEnd(9, '0'));
+}
+
 const KMSG = /^(\d{1,3}),(\d{1,20}),(\d{1,20}),[^;]{0,64};(.*)$/;
 
 /** /dev/kmsg: `<facility*8+level>,<seq>,<usecs>,<flags>[,…];<text>`, dictionary lines start with a space. */
@@ -86,4 +95,4 @@ export class KmsgReader implements LineReader {
 }
 
 export const looksLikeKmsg = (text: string): boolean => KMSG.test(text);
-export const looksLikeDmesg = (text: string): boolean => STAMPED.test(text) || WALL.test(text);
+export const looksLikeDmesg = (text: string): boolean => STAMPED.test(text) || WALL.test(text) || ISO.test(text);

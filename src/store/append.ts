@@ -74,7 +74,8 @@ export class ImportTransaction implements ImportSink {
       const hits = new Set<string>();
       for (const s of stored.get(a.key) ?? []) {
         const d = s.timeNs - a.timeNs;
-        if (d <= MATCH_WITHIN_NS && d >= -MATCH_WITHIN_NS) hits.add(s.boot);
+        const within = MATCH_WITHIN_NS + identity.toleranceNs;
+        if (d <= within && d >= -within) hits.add(s.boot);
       }
       for (const b of hits) score.set(b, (score.get(b) ?? 0) + 1);
     }
