@@ -48,8 +48,11 @@ export interface ImportSink {
   hasBoot(id: string): boolean;
   createBoot(boot: NewBoot): string;
   anchors(boot: string, anchors: readonly Anchor[]): void;
-  /** Appends an event; false when the boot already holds this very event (another capture of the same run). */
-  event(boot: string, e: DecodedEvent): boolean;
+  /**
+   * Appends an event; false when the boot already holds this very event (another capture of the same run),
+   * at the same nanosecond or, for an input stamped less precisely, within `toleranceNs` of it.
+   */
+  event(boot: string, e: DecodedEvent, toleranceNs: bigint): boolean;
   endBoot(boot: string, facts: BootFacts): void;
 }
 
@@ -291,7 +294,7 @@ class BootSplitter {
   }
 
   private append(boot: string, e: DecodedEvent): void {
-    if (this.sink.event(boot, e)) this.events++;
+    if (this.sink.event(boot, e, this.seg.toleranceNs)) this.events++;
     else this.duplicates++;
   }
 

@@ -29,6 +29,7 @@ const MATCH_MIN = 3;
 export class ImportTransaction implements ImportSink {
   private readonly insertEvent: Statement;
   private readonly insertAnchor: Statement;
+  private readonly findNear: Statement;
   private readonly sourceId: number;
   private open = true;
 
@@ -42,6 +43,7 @@ export class ImportTransaction implements ImportSink {
       'INSERT OR IGNORE INTO events (boot_id, time_ns, cpu, type, fields, source_id, line, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.insertAnchor = raw.prepare('INSERT INTO anchors (boot_id, time_ns, key) VALUES (?, ?, ?)');
+    this.findNear = raw.prepare('SELECT 1 FROM events WHERE boot_id = ? AND time_ns BETWEEN ? AND ? AND type = ? AND fields = ? LIMIT 1');
     const info = raw
       .prepare('INSERT INTO sources (sha256, path, format, imported_at, lines, events) VALUES (?, ?, ?, ?, 0, 0)')
       .run(target.sha256, target.path, target.format, new Date().toISOString());
@@ -101,9 +103,11 @@ export class ImportTransaction implements ImportSink {
     for (const a of anchors) this.insertAnchor.run(boot, a.timeNs, a.key);
   }
 
-  event(boot: string, e: DecodedEvent): boolean {
+  event(boot: string, e: DecodedEvent, toleranceNs: bigint): boolean {
     const { type, ...fields } = e.event;
-    const info = this.insertEvent.run(boot, e.timeNs, subjectCpu(e.event), type, canonicalJson(fields), this.sourceId, e.line, e.raw);
+    const json = canonicalJson(fields);
+    if (toleranceNs > 0n && this.findNear.get(boot, e.timeNs - toleranceNs, e.timeNs + toleranceNs, type, json) !== undefined) return false;
+    const info = this.insertEvent.run(boot, e.timeNs, subjectCpu(e.event), type, json, this.sourceId, e.line, e.raw);
     return info.changes === 1;
   }
 
