@@ -114,8 +114,9 @@ export class Decoder {
 
   printk(timeNs: bigint | null, message: string, line: Line): Outcome {
     if (timeNs !== null && timeNs > this.lastTime) this.lastTime = timeNs;
-    // The panic's stack dump names the panicking CPU: `CPU: 3 PID: 1 Comm: init Kdump: loaded …`.
-    const dumpCpu = this.sawPanic && this.panicCpu === null ? /^CPU: (\d+) PID: \d+ /.exec(message) : null;
+    // The panic's stack dump names the panicking CPU: `CPU: 3 PID: 1 Comm: init …` (6.1),
+    // `CPU: 0 UID: 0 PID: 1 Comm: init …` (6.12).
+    const dumpCpu = this.sawPanic && this.panicCpu === null ? /^CPU: (\d+) (?:UID: \d+ )?PID: \d+ /.exec(message) : null;
     if (dumpCpu) {
       this.panicCpu = Number(dumpCpu[1]);
       return CONTEXT;
@@ -154,7 +155,7 @@ export class Decoder {
         continue;
       }
       const cpus = new Set(this.cpuAt.get(c.timeNs) ?? []);
-      if (this.panicCpu !== null && this.crashShutdownAt.includes(c.timeNs)) cpus.add(this.panicCpu);
+      if (this.panicCpu !== null && this.onPanickingCpu(c.timeNs, c.make(0).type, cpus.size)) cpus.add(this.panicCpu);
       if (cpus.size === 1) {
         const [cpu] = cpus;
         events.push({ timeNs: c.timeNs, event: c.make(cpu!), line: c.line.no, raw: c.line.text });
@@ -396,11 +397,12 @@ export class Decoder {
       } else if (e.type === 'system.state') {
         if (this.systemState === e.state) return false;
         this.systemState = e.state;
-      } else if (e.type === 'cpuhp.callback' || e.type === 'crash.nmi') {
-        const key = e.type === 'cpuhp.callback' ? `${e.cpu}:${e.callback}/${e.phase}` : `${e.cpu}:crash.nmi`;
+      } else if (e.type === 'cpuhp.callback' || e.type === 'crash.nmi' || e.type === 'virt.emergency_disable') {
+        // The generic emergency disable and the vendor callback it calls are one disable.
+        const key = e.type === 'cpuhp.callback' ? `${e.cpu}:${e.callback}/${e.phase}` : `${e.cpu}:${e.type}`;
         if (e.type === 'cpuhp.callback') {
           // A different callback on this CPU ends the previous call: the next sighting is a new call.
-          for (const k of this.lastCall.keys()) if (k.startsWith(`${e.cpu}:`) && k !== key && !k.endsWith('crash.nmi')) this.lastCall.delete(k);
+          for (const k of this.lastCall.keys()) if (k.startsWith(`${e.cpu}:`) && k !== key && k.includes('/')) this.lastCall.delete(k);
         }
         const last = this.lastCall.get(key);
         this.lastCall.set(key, d.timeNs);
@@ -413,6 +415,17 @@ export class Decoder {
 
   private emitOrContext(events: readonly DecodedEvent[]): Outcome {
     return events.length > 0 ? this.emit(events) : CONTEXT;
+  }
+
+  /**
+   * The crash path on the panicking CPU: native_machine_crash_shutdown itself, and its own emergency disable
+   * after the shootdown — one that no crash-NMI line claims for another CPU at that instant (6.1 prints the
+   * NMI'd CPUs' lines, each with `kdump_nmi_callback cpu=N`; 6.12 does not print them at all).
+   */
+  private onPanickingCpu(timeNs: bigint, type: LifecycleEvent['type'], claimed: number): boolean {
+    if (this.crashShutdownAt.includes(timeNs)) return true;
+    const first = this.crashShutdownAt[0];
+    return type === 'virt.emergency_disable' && claimed === 0 && first !== undefined && timeNs >= first;
   }
 
   private evidence(timeNs: bigint, cpu: number): void {

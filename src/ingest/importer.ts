@@ -7,7 +7,7 @@
  */
 import { KvmlogError } from '../errors.js';
 import { type Era, eraOfKernel } from '../model/era.js';
-import type { BootKind } from '../model/event.js';
+import type { BootKind, LifecycleEvent } from '../model/event.js';
 import { type Anchor, anchorKey } from './anchor.js';
 import { type DecodedEvent, Decoder, type Outcome } from './decoder.js';
 import { type Format, detectFormat, readerFor } from './format.js';
@@ -124,8 +124,6 @@ const WHOLE_SECOND_NS = 1_000_000_000n;
 class Segment {
   readonly decoder = new Decoder();
   boot: string | null = null;
-  /** This input created the boot (rather than finding it in the store): it may say what the boot followed. */
-  created = false;
   readonly held: DecodedEvent[] = [];
   readonly anchors: Anchor[] = [];
   storedAnchors = 0;
@@ -153,6 +151,7 @@ class Segment {
 
 class BootSplitter {
   private seg: Segment;
+  private prior: Segment | null = null;
   private readonly placed: string[] = [];
   private lines = 0;
   private events = 0;
@@ -214,7 +213,8 @@ class BootSplitter {
         this.outcome(l, this.seg.decoder.lost(r.cpu, r.count, l));
         return;
       case 'trace':
-        this.stamp(r.timeNs);
+        // Only the log's own stamps can restart: an ftrace dump at panic prints the old records' times.
+        if (r.timeNs > this.seg.maxTimeNs) this.seg.maxTimeNs = r.timeNs;
         this.anchor(r.timeNs, r.payload);
         this.outcome(l, this.seg.decoder.trace(r, l));
         return;
@@ -276,7 +276,7 @@ class BootSplitter {
     switch (o.kind) {
       case 'events':
         for (const e of o.events) {
-          if (e.event.type === 'panic' || e.event.type === 'kexec.start') this.seg.ended = true;
+          if (endsKernel(e.event)) this.seg.ended = true;
           if (this.seg.boot === null) this.seg.held.push(e);
           else this.append(this.seg.boot, e);
         }
@@ -309,12 +309,12 @@ class BootSplitter {
 
   private restart(id: string | null, host?: string): void {
     this.close();
+    this.prior = this.seg;
     this.open(id, host);
   }
 
   private create(): string {
     const s = this.seg;
-    s.created = true;
     return this.sink.createBoot({
       id: s.id,
       index: s.index,
@@ -354,18 +354,25 @@ class BootSplitter {
     this.storeAnchors();
     const range = seg.decoder.eraRange();
     const fromKernel = seg.kernel === null ? null : eraOfKernel(seg.kernel);
-    const previous = this.placed.slice(0, -1).reverse().find((b) => b !== seg.boot) ?? null;
+    // A boot follows the one before it in this input when that kernel went away (panic, kexec, reboot); a
+    // log printed again later in the same capture is not a successor.
+    const prior = this.prior;
+    const previous = prior !== null && prior.ended && prior.boot !== seg.boot ? prior.boot : null;
     this.sink.endBoot(seg.boot!, {
       kernel: seg.kernel,
       cmdline: seg.cmdline,
       toleranceNs: seg.toleranceNs,
       era: fromKernel ?? (range !== null && range[0] === range[1] ? range[0] : null),
       kind: kindOf(seg.cmdline),
-      previous: seg.created ? previous : null,
+      previous,
       bootWallNs: seg.bootWallNs,
       host: seg.host,
     });
   }
+}
+
+function endsKernel(e: LifecycleEvent): boolean {
+  return e.type === 'panic' || e.type === 'kexec.start' || (e.type === 'system.state' && ['restart', 'halt', 'power_off'].includes(e.state));
 }
 
 /** A kdump kernel is booted by the crash path with the old kernel's core at `elfcorehdr=`. */
