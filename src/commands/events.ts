@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { KvmlogCommand } from '../cli/base.js';
-import { TIME_HELP, timeFlag } from '../cli/time-flag.js';
+import { TIME_HELP, inBoot, whenFlag } from '../cli/time-flag.js';
 import { KvmlogError } from '../errors.js';
 import { EVENT_TYPES, type EventType, isEventType } from '../model/event.js';
 
@@ -36,15 +36,17 @@ Event types: ${EVENT_TYPES.join(', ')}`;
       if (!isEventType(t)) throw new KvmlogError('usage', `--type ${t}: not an event type; one of ${EVENT_TYPES.join(', ')}`);
       return t;
     });
-    const fromNs = timeFlag('--from', flags.from);
-    const toNs = timeFlag('--to', flags.to);
+    const from = whenFlag('--from', flags.from);
+    const to = whenFlag('--to', flags.to);
     const { readEvents, resolveBoot } = await import('../store/read.js');
     const { eventJson, eventLine } = await import('../render/events.js');
     await this.withStore(flags.db, (store) => {
       const { boot, note } = resolveBoot(store, flags.boot);
       if (note) this.note(note);
+      const fromNs = inBoot('--from', from, boot);
+      const toNs = inBoot('--to', to, boot);
       for (const r of readEvents(store, { boot: boot.id, fromNs, toNs, cpu: flags.cpu, types, limit: flags.limit })) {
-        this.out(flags.json ? JSON.stringify(eventJson(r)) : eventLine(r));
+        this.out(flags.json ? JSON.stringify(eventJson(r, boot.bootWallNs)) : eventLine(r, boot.bootWallNs));
       }
     });
   }

@@ -32,6 +32,9 @@ ${FORMATS.map((f) => `  ${f.padEnd(10)} ${FORMAT_HELP[f]}`).join('\n')}`;
     host: Flags.string({ description: 'host name for the boots (default: the file name)' }),
     boot: Flags.string({ description: 'attach the input to this existing boot (full id from kvmlog boots)' }),
     strict: Flags.boolean({ description: 'fail the import, appending nothing, if any relevant line cannot be read' }),
+    'boot-time': Flags.string({
+      description: 'wall-clock time of kernel time 0 (2026-11-18T11:58:02Z), for inputs whose own stamps are only kernel or only wall-clock time',
+    }),
   };
 
   async run(): Promise<void> {
@@ -40,10 +43,12 @@ ${FORMATS.map((f) => `  ${f.padEnd(10)} ${FORMAT_HELP[f]}`).join('\n')}`;
     const { importFile } = await import('../app/import-files.js');
     const { importJson, importText } = await import('../render/import.js');
     const format = flags.format === 'auto' ? undefined : (flags.format as Format);
+    const { bootTimeFlag } = await import('../cli/time-flag.js');
+    const bootWallNs = bootTimeFlag(flags['boot-time']);
     const results = await this.withStore(flags.db, async (store) => {
       const out = [];
       for (const file of files) {
-        const r = await importFile(store, file, { format, host: flags.host, boot: flags.boot, strict: flags.strict });
+        const r = await importFile(store, file, { format, host: flags.host, boot: flags.boot, strict: flags.strict, bootWallNs });
         if (!flags.json) this.note(importText(r));
         out.push(r);
       }

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { KvmlogCommand } from '../cli/base.js';
-import { TIME_HELP, timeFlag } from '../cli/time-flag.js';
+import { TIME_HELP, inBoot, whenFlag } from '../cli/time-flag.js';
 
 export default class State extends KvmlogCommand {
   static override summary = "Show the host's virtualization state at an instant.";
@@ -27,14 +27,14 @@ TIME is ${TIME_HELP}.`;
 
   async run(): Promise<void> {
     const { flags } = await this.parse(State);
-    const atNs = timeFlag('--at', flags.at)!;
+    const at = whenFlag('--at', flags.at);
     const { resolveBoot } = await import('../store/read.js');
     const { stateAt } = await import('../app/state-at.js');
     const { stateJson, stateText } = await import('../render/state.js');
     const s = await this.withStore(flags.db, (store) => {
       const { boot, note } = resolveBoot(store, flags.boot);
       if (note) this.note(note);
-      return stateAt(store, boot, atNs);
+      return stateAt(store, boot, inBoot('--at', at, boot)!);
     });
     this.out(flags.json ? JSON.stringify(stateJson(s)) : stateText(s));
   }

@@ -203,7 +203,7 @@ class BootSplitter {
         this.warnings.push({ line: l.no, message: r.message });
         return;
       case 'boot':
-        this.restart(r.bootId);
+        this.restart(r.bootId, undefined, true);
         return;
       case 'event':
         if (r.bootId !== this.seg.id) this.restart(r.bootId);
@@ -219,7 +219,7 @@ class BootSplitter {
         this.outcome(l, this.seg.decoder.trace(r, l));
         return;
       case 'printk': {
-        if (r.bootId !== undefined && r.bootId !== this.seg.id) this.restart(r.bootId, r.host);
+        if (r.bootId !== undefined && r.bootId !== this.seg.id) this.restart(r.bootId, r.host, this.seg.lines > 0);
         const banner = r.message.startsWith('Linux version ');
         if (banner && this.seg.lines > 0) this.restart(null);
         if (r.host !== undefined) this.seg.host ??= r.host;
@@ -307,7 +307,9 @@ class BootSplitter {
     return seg;
   }
 
-  private restart(id: string | null, host?: string): void {
+  /** `followed`: the input says the next boot came right after this one (a journal's boot list). */
+  private restart(id: string | null, host?: string, followed = false): void {
+    if (followed) this.seg.ended = true;
     this.close();
     this.prior = this.seg;
     this.open(id, host);

@@ -1,4 +1,5 @@
 import { formatNs } from '../model/time.js';
+import { formatWall } from '../model/wall.js';
 import type { BootRow } from '../store/read.js';
 import { table } from './table.js';
 
@@ -13,19 +14,21 @@ export function bootsJson(boots: readonly BootRow[]): object[] {
     firstNs: b.firstNs?.toString() ?? null,
     lastNs: b.lastNs?.toString() ?? null,
     events: b.events,
+    bootWallNs: b.bootWallNs?.toString() ?? null,
   }));
 }
 
 export function bootsText(boots: readonly BootRow[]): string {
   if (boots.length === 0) return 'no boots yet (kvmlog import FILE)';
   return table(
-    ['BOOT', 'HOST', 'KIND', 'KERNEL', 'ERA', 'FIRST (s)', 'LAST (s)', 'EVENTS', 'PREVIOUS'],
+    ['BOOT', 'HOST', 'KIND', 'KERNEL', 'ERA', 'BOOTED AT (UTC)', 'FIRST (s)', 'LAST (s)', 'EVENTS', 'PREVIOUS'],
     boots.map((b) => [
       b.id,
       b.host,
       b.kind,
       b.kernel ?? 'unknown',
       b.era ?? 'unknown',
+      b.bootWallNs === null ? 'unknown' : formatWall(b.bootWallNs).replace(/\.\d+Z$/, 'Z'),
       b.firstNs === null ? '-' : formatNs(b.firstNs),
       b.lastNs === null ? '-' : formatNs(b.lastNs),
       b.events,

@@ -1,12 +1,17 @@
 import type { EventRecord, LifecycleEvent } from '../model/event.js';
 import { formatNs } from '../model/time.js';
+import { formatWall } from '../model/wall.js';
 
-/** One NDJSON line of `events --json`: the catalogue event plus sequence, boot, exact time and provenance. */
-export function eventJson(r: EventRecord): object {
+/**
+ * One NDJSON line of `events --json`: the catalogue event plus sequence, boot, exact kernel time, the wall
+ * clock where the boot has an anchor, and provenance.
+ */
+export function eventJson(r: EventRecord, bootWallNs: bigint | null): object {
   return {
     seq: r.seq,
     boot: r.boot,
     timeNs: r.timeNs.toString(),
+    ...(bootWallNs === null ? {} : { wallClock: formatWall(bootWallNs + r.timeNs) }),
     ...r.event,
     source: { path: r.provenance.path, line: r.provenance.line },
     raw: r.provenance.raw,
@@ -22,6 +27,7 @@ export function describeEvent(e: LifecycleEvent): string {
   return [type, ...parts].join(' ');
 }
 
-export function eventLine(r: EventRecord): string {
-  return `${formatNs(r.timeNs).padStart(16)}  #${String(r.seq).padEnd(6)} ${describeEvent(r.event)}`;
+export function eventLine(r: EventRecord, bootWallNs: bigint | null): string {
+  const wall = bootWallNs === null ? '' : `${formatWall(bootWallNs + r.timeNs).slice(0, 26)}Z  `;
+  return `${formatNs(r.timeNs).padStart(16)}  ${wall}#${String(r.seq).padEnd(6)} ${describeEvent(r.event)}`;
 }

@@ -1,5 +1,6 @@
 import type { StateAt } from '../app/state-at.js';
 import { formatNs } from '../model/time.js';
+import { formatWall } from '../model/wall.js';
 import { cpuState } from '../model/state.js';
 import type { Known } from '../model/state.js';
 import { table } from './table.js';
@@ -10,6 +11,7 @@ export function stateJson(s: StateAt): object {
   return {
     boot: s.boot.id,
     atNs: s.atNs.toString(),
+    ...(s.boot.bootWallNs === null ? {} : { wallClock: formatWall(s.boot.bootWallNs + s.atNs) }),
     kvm: { loaded: state.kvm.loaded, usageCount: state.kvm.usageCount, cpuhpRegistered: state.kvm.cpuhpRegistered },
     tdx: { module: state.tdx.module },
     system: { state: state.system.state },
@@ -27,7 +29,7 @@ export function stateText(s: StateAt): string {
   const { state, boot } = s;
   const head = [
     `boot ${boot.id}  ${boot.host}  kernel ${boot.kernel ?? 'unknown'}  era ${state.era ?? 'unknown'}`,
-    `at ${formatNs(s.atNs)} s since boot (${s.events} events folded)`,
+    `at ${formatNs(s.atNs)} s since boot${s.boot.bootWallNs === null ? '' : ` = ${formatWall(s.boot.bootWallNs + s.atNs)}`} (${s.events} events folded)`,
     '',
     `kvm module      ${yn(state.kvm.loaded, 'loaded', 'not loaded')}`,
     `usage count     ${count(state.kvm.usageCount)}`,

@@ -31,6 +31,8 @@ export interface BootRow {
   readonly firstNs: bigint | null;
   readonly lastNs: bigint | null;
   readonly events: number;
+  /** Wall-clock time of kernel time 0 (ns since the epoch), where an input showed it. */
+  readonly bootWallNs: bigint | null;
   /** The highest sequence number in the boot: which boot was written last. */
   readonly lastSeq: number;
 }
@@ -47,6 +49,7 @@ export function listBoots(store: Store): BootRow[] {
       'b.era',
       'b.cmdline',
       'b.previous',
+      'b.boot_wall_ns',
       sql<bigint>`min(e.time_ns)`.as('first_ns'),
       sql<bigint>`max(e.time_ns)`.as('last_ns'),
       sql<bigint>`count(e.seq)`.as('events'),
@@ -65,6 +68,7 @@ export function listBoots(store: Store): BootRow[] {
     firstNs: (r['first_ns'] as bigint | null) ?? null,
     lastNs: (r['last_ns'] as bigint | null) ?? null,
     events: num(r['events']),
+    bootWallNs: (r['boot_wall_ns'] as bigint | null) ?? null,
     lastSeq: num(r['last_seq']),
   }));
 }
