@@ -66,6 +66,7 @@ export class Decoder {
    * call see it microseconds apart; the second sighting of one call is not a second event.
    */
   private readonly lastCall = new Map<string, bigint>();
+  private readonly once = new Set<LifecycleEvent['type']>();
   /** The last system state emitted: a kprobe on syscore_suspend and the power tracepoint say the same thing. */
   private systemState: string | null = null;
   private readonly pending = new Map<string, Pending>();
@@ -397,6 +398,11 @@ export class Decoder {
       } else if (e.type === 'system.state') {
         if (this.systemState === e.state) return false;
         this.systemState = e.state;
+      } else if (e.type === 'kvm.shutdown' || e.type === 'panic' || e.type === 'kexec.start') {
+        // Once per kernel: a probe on kvm_shutdown, panic() or machine_kexec and the message the kernel prints
+        // on the same path are one occurrence.
+        if (this.once.has(e.type)) return false;
+        this.once.add(e.type);
       } else if (e.type === 'cpuhp.callback' || e.type === 'crash.nmi' || e.type === 'virt.emergency_disable') {
         // The generic emergency disable and the vendor callback it calls are one disable.
         const key = e.type === 'cpuhp.callback' ? `${e.cpu}:${e.callback}/${e.phase}` : `${e.cpu}:${e.type}`;

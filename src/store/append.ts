@@ -122,6 +122,8 @@ export class ImportTransaction implements ImportSink {
          WHERE id = ?`,
       )
       .run(f.kernel, f.cmdline, eraFromKernel, f.era, f.kind, f.previous === boot ? null : f.previous, f.bootWallNs, boot);
+    // A host named by the input (journal _HOSTNAME, syslog host field) replaces the file-name fallback.
+    if (f.host !== null) this.store.raw.prepare('UPDATE boots SET host = ? WHERE id = ? AND host = ?').run(f.host, boot, this.target.host);
     if (f.kind === 'kdump') this.linkKdump(boot);
   }
 
