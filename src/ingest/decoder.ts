@@ -238,7 +238,10 @@ export class Decoder {
       case 'print':
         return this.emit([at({ type: 'marker', text: text.trim() })]);
       default:
-        return OTHER;
+        // A probe hit whose `(sym+off/size …)` part is cut or garbled.
+        return text.trimStart().startsWith('(') && probeFunction(name, name.endsWith('_ret'), null) !== null
+          ? warn(`${name}: unreadable probe record`)
+          : OTHER;
     }
   }
 

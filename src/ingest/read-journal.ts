@@ -42,6 +42,12 @@ export class SyslogReader implements LineReader {
 
   /** The stamp, host and program of a line, in whichever of the three layouts it has. */
   private header(text: string): { timeNs: bigint | null; wallNs: bigint | null; host: string; ident: string; message: string } | null {
+    const h = this.layout(text);
+    // `Nov 25 12:33:34 kernel: msg` lacks the host: `kernel:` would be read as the host.
+    return h === null || h.host.endsWith(':') ? null : h;
+  }
+
+  private layout(text: string): { timeNs: bigint | null; wallNs: bigint | null; host: string; ident: string; message: string } | null {
     const mono = MONOTONIC.exec(text);
     if (mono) return { timeNs: decimalToNs(mono[1]!), wallNs: null, host: mono[2]!, ident: mono[3]!, message: mono[4]! };
     const iso = ISO.exec(text);

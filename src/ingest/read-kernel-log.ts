@@ -86,7 +86,9 @@ export class KmsgReader implements LineReader {
     const m = KMSG.exec(line.text);
     if (m) return [{ kind: 'printk', timeNs: BigInt(m[3]!) * 1000n, wallNs: null, message: m[4]! }];
     if (line.text.startsWith(' ') || line.text.trim() === '') return [OTHER_REC];
-    return [looksLifecycle(line.text) ? { kind: 'unreadable', message: 'not a /dev/kmsg record' } : OTHER_REC];
+    // A record whose header is broken may hold anything: report it.
+    const broken = /^\d{1,3},\d{1,20},/.test(line.text) || looksLifecycle(line.text);
+    return [broken ? { kind: 'unreadable', message: 'not a /dev/kmsg record' } : OTHER_REC];
   }
 
   end(): readonly Rec[] {

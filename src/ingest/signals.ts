@@ -6,7 +6,8 @@
 const SHAPES: readonly RegExp[] = [
   /\b(?:cpuhp_(?:multi_)?enter|cpuhp_exit|module_load|module_free|suspend_resume):/,
   /\b\w+: \([\w.]+\+0x[0-9a-f]+\/0x[0-9a-f]+(?: \[[\w-]+\])?(?: <- [\w.]+)?\)/,
-  /(?:^|\]\s)(?:smpboot|kvm|kvm_intel|kvm_amd|kexec_core|virt\/tdx|reboot): /,
+  // At the start of the text, after a stamp or a syslog `kernel:` tag, or after a stamp cut short (`[   15.54055 smpboot: …`).
+  /(?:^|\]\s|kernel:\s|^\[\s*\d+(?:\.\d*)?\s)(?:smpboot|kvm|kvm_intel|kvm_amd|kexec_core|virt\/tdx|reboot): /,
   /Kernel panic - not syncing/,
 ];
 

@@ -32,8 +32,9 @@ const CPU_ARG = 'cpu=%di:u32';
 
 export const PROBES: readonly ProbeSpec[] = [
   // KVM hotplug callbacks: their cpuhp_enter/exit events exist from 6.3; 6.2 and older need kprobes (§4.2).
-  { fn: 'kvm_starting_cpu', module: 'kvm', at: 'both', args: CPU_ARG, eras: ['E0', 'E0'], caveat: 'STARTING-section callback: no cpuhp event, kprobe only' },
-  { fn: 'kvm_dying_cpu', module: 'kvm', at: 'entry', args: CPU_ARG, eras: ['E0', 'E0'] },
+  // They run on the CPU coming up or going down, so the CPU column names it: no fetch-arg needed.
+  { fn: 'kvm_starting_cpu', module: 'kvm', at: 'both', eras: ['E0', 'E0'], caveat: 'STARTING-section callback: no cpuhp event, kprobe only' },
+  { fn: 'kvm_dying_cpu', module: 'kvm', at: 'entry', eras: ['E0', 'E0'] },
   { fn: 'kvm_online_cpu', module: 'kvm', at: 'both', args: `${CPU_ARG} ${USAGE}`, eras: ['E1', 'E4'] },
   { fn: 'kvm_offline_cpu', module: 'kvm', at: 'entry', args: `${CPU_ARG} ${USAGE}`, eras: ['E1', 'E4'] },
   // kvm_usage_count.
