@@ -9,6 +9,10 @@ transition it shows — VMXON/VMXOFF per CPU, kvm_usage_count, cpuhp callbacks, 
 kexec, panic — as immutable events. An input is appended whole or not at all; importing the same content
 twice appends nothing the second time.
 
+An input is split into boots where it shows a new kernel (a version banner, a journal boot id, stamps
+restarting after a panic or kexec); a kdump kernel follows the boot that crashed. Captures of the same boot
+(the trace, dmesg and /dev/kmsg of one run) join that boot by themselves, each fact stored once.
+
 Lines of other subsystems are counted, not stored. A line that looks like a lifecycle signal but cannot be
 read is reported as a warning with its file:line.
 
@@ -17,9 +21,10 @@ ${FORMATS.map((f) => `  ${f.padEnd(10)} ${FORMAT_HELP[f]}`).join('\n')}`;
 
   static override examples = [
     '<%= config.bin %> import /sys/kernel/tracing/trace',
-    'cat /sys/kernel/tracing/trace_pipe > t.txt; <%= config.bin %> import t.txt --host hv-17',
-    'dmesg -r | <%= config.bin %> import - --format dmesg-raw',
-    '<%= config.bin %> import --json run/ftrace.txt run/dmesg.txt',
+    '<%= config.bin %> import trace.txt dmesg.txt kmsg.txt   # three captures of one run: one boot',
+    'journalctl -k -o json | <%= config.bin %> import -',
+    '<%= config.bin %> import console.log /var/crash/*/vmcore-dmesg.txt',
+    '<%= config.bin %> import --boot-time 2026-11-18T11:58:02Z trace.txt',
   ];
 
   static override strict = false;

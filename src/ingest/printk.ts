@@ -21,6 +21,9 @@ const ROWS: readonly Row[] = [
   [/^\s*((?:#\d+\s*)+)$/, (m) => cpusFromHashes(m[1]!)],
   [/^(?:smpboot: )?x86: Booting SMP configuration:$/, () => 'context'],
   [/^kvm: enabling virtualization on CPU(\d+) failed/, (m) => [{ type: 'virt.enable_failed', cpu: Number(m[1]), ret: null }]],
+  // The kvm_cpu_hotplug notifier of kernels before 4.8 announced every per-CPU enable and disable on hotplug.
+  [/^kvm: enabling virtualization on CPU(\d+)$/, (m) => [{ type: 'virt.enable', cpu: Number(m[1]), vendor: 'unknown', ret: null }]],
+  [/^kvm: disabling virtualization on CPU(\d+)$/, (m) => [{ type: 'virt.disable', cpu: Number(m[1]), vendor: 'unknown' }]],
   [/^kvm: exiting hardware virtualization/, () => [{ type: 'kvm.shutdown' }]],
   [/^virt\/tdx: (?:module|TDX-Module) initialized/, () => [{ type: 'tdx.module_init', result: 'initialized', errno: null, version: null }]],
   [

@@ -108,6 +108,11 @@ describe('kernel log messages (§4.1 formats)', () => {
     ]);
   });
 
+  it('the per-CPU enable and disable messages of old kernels', () => {
+    assert.deepEqual(one('[   12.000001] kvm: enabling virtualization on CPU1'), [{ type: 'virt.enable', cpu: 1, vendor: 'unknown', ret: null }]);
+    assert.deepEqual(one('[   19.000001] kvm: disabling virtualization on CPU1'), [{ type: 'virt.disable', cpu: 1, vendor: 'unknown' }]);
+  });
+
   it('CPU online and offline, panic, kexec, power states', () => {
     assert.deepEqual(one('[   14.450162] smpboot: CPU 2 is now offline'), [{ type: 'cpu.offline', cpu: 2 }]);
     assert.deepEqual(one('[   25.081507] smpboot: Booting Node 0 Processor 1 APIC 0x1'), [{ type: 'cpu.online', cpu: 1 }]);
