@@ -6,10 +6,7 @@ import { EVENT_TYPES, type EventType, isEventType } from '../model/event.js';
 
 export default class Events extends KvmlogCommand {
   static override summary = "List a boot's lifecycle events in the order the kernel made them.";
-  static override description = `Events are ordered by kernel time; events at the same nanosecond keep their input order. Each shows
-its sequence number (stable within the store), its type from the event catalogue and its fields. With --json,
-one JSON object per line (NDJSON) with the exact time in nanoseconds, the source file and line, and the raw
-input line.
+  static override description = `Events are ordered by kernel time; events at the same nanosecond keep their input order. Each shows its sequence number (stable within the store), its type from the event catalogue and its fields. With --json, one JSON object per line (NDJSON) with the exact time in nanoseconds, the source file and line, and the raw input line.
 
 TIME is ${TIME_HELP}. --from and --to are inclusive.
 

@@ -4,17 +4,11 @@ import { FORMATS, FORMAT_HELP, type Format } from '../ingest/format.js';
 
 export default class Import extends KvmlogCommand {
   static override summary = 'Import what a host recorded into the event store.';
-  static override description = `Reads each FILE as a stream (- for stdin), recognizes its format, and appends every lifecycle
-transition it shows — VMXON/VMXOFF per CPU, kvm_usage_count, cpuhp callbacks, module load/unload, suspend,
-kexec, panic — as immutable events. An input is appended whole or not at all; importing the same content
-twice appends nothing the second time.
+  static override description = `Reads each FILE as a stream (- for stdin), recognizes its format, and appends every lifecycle transition it shows — VMXON/VMXOFF per CPU, kvm_usage_count, cpuhp callbacks, module load/unload, suspend, kexec, panic — as immutable events. An input is appended whole or not at all; importing the same content twice appends nothing the second time.
 
-An input is split into boots where it shows a new kernel (a version banner, a journal boot id, stamps
-restarting after a panic or kexec); a kdump kernel follows the boot that crashed. Captures of the same boot
-(the trace, dmesg and /dev/kmsg of one run) join that boot by themselves, each fact stored once.
+An input is split into boots where it shows a new kernel (a version banner, a journal boot id, stamps restarting after a panic or kexec); a kdump kernel follows the boot that crashed. Captures of the same boot (the trace, dmesg and /dev/kmsg of one run) join that boot by themselves, each fact stored once.
 
-Lines of other subsystems are counted, not stored. A line that looks like a lifecycle signal but cannot be
-read is reported as a warning with its file:line.
+Lines of other subsystems are counted, not stored. A line that looks like a lifecycle signal but cannot be read is reported as a warning with its file:line.
 
 Formats:
 ${FORMATS.map((f) => `  ${f.padEnd(10)} ${FORMAT_HELP[f]}`).join('\n')}`;

@@ -6,11 +6,7 @@ import { bpftraceScript, tracefsScript } from '../probes/render.js';
 
 export default class Probes extends KvmlogCommand {
   static override summary = 'Print what to run on a host to capture everything kvmlog understands.';
-  static override description = `For a kernel release, prints either a shell script that defines the kprobes and kretprobes and enables
-the tracepoints kvmlog reads through tracefs (--tracefs, the default), or a bpftrace program that prints the
-same events in ftrace's text layout (--bpftrace). Probe names follow the probed functions, so the capture
-imports as it is. The script says which probes a kernel may not allow (inlined static functions, __init
-and notrace functions) and how to capture across a crash into kdump.`;
+  static override description = `For a kernel release, prints either a shell script that defines the kprobes and kretprobes and enables the tracepoints kvmlog reads through tracefs (--tracefs, the default), or a bpftrace program that prints the same events in ftrace's text layout (--bpftrace). Probe names follow the probed functions, so the capture imports as it is. The script says which probes a kernel may not allow (inlined static functions, __init and notrace functions) and how to capture across a crash into kdump.`;
 
   static override examples = [
     '<%= config.bin %> probes --kernel "$(uname -r)" > kvmlog-capture.sh && sudo sh kvmlog-capture.sh',

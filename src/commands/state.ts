@@ -4,13 +4,9 @@ import { TIME_HELP, inBoot, whenFlag } from '../cli/time-flag.js';
 
 export default class State extends KvmlogCommand {
   static override summary = "Show the host's virtualization state at an instant.";
-  static override description = `Rebuilds the state of one boot at TIME from its events: whether kvm is loaded, kvm_usage_count, whether
-the KVM hotplug state ("kvm/cpu:online") is registered, the TDX module status, the system state, and for each
-CPU whether it is online, whether virtualization is on (post-VMXON, or EFER.SVME on AMD) and whether TDX
-LP-init was done. An event at exactly TIME is included.
+  static override description = `Rebuilds the state of one boot at TIME from its events: whether kvm is loaded, kvm_usage_count, whether the KVM hotplug state ("kvm/cpu:online") is registered, the TDX module status, the system state, and for each CPU whether it is online, whether virtualization is on (post-VMXON, or EFER.SVME on AMD) and whether TDX LP-init was done. An event at exactly TIME is included.
 
-Anything the input has not shown by TIME is "unknown" (null in JSON), never guessed: a dmesg that starts
-mid-run says nothing about CPUs it never mentions.
+Anything the input has not shown by TIME is "unknown" (null in JSON), never guessed: a dmesg that starts mid-run says nothing about CPUs it never mentions.
 
 TIME is ${TIME_HELP}.`;
 
