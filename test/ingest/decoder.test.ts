@@ -6,16 +6,16 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Decoder, type Outcome } from '../../src/ingest/decoder.js';
 import { parseFtraceLine } from '../../src/ingest/ftrace-line.js';
-import { parseDmesgLine } from '../../src/ingest/kernel-log-line.js';
+import { DmesgReader } from '../../src/ingest/read-kernel-log.js';
 import type { LifecycleEvent } from '../../src/model/event.js';
 
 function feed(d: Decoder, text: string, no = 1): Outcome {
   const line = { no, text };
   const f = parseFtraceLine(text);
   if (f.kind === 'record') return d.trace({ cpu: f.record.cpu, pid: f.record.pid, timeNs: f.record.timeNs, payload: f.record.payload }, line);
-  const k = parseDmesgLine(text);
-  assert.equal(k.kind, 'record', text);
-  const r = (k as Extract<typeof k, { kind: 'record' }>).record;
+  const [k] = new DmesgReader().read(line);
+  assert.equal(k?.kind, 'printk', text);
+  const r = k as { timeNs: bigint | null; message: string };
   return d.printk(r.timeNs, r.message, line);
 }
 

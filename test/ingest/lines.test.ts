@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { detectFormat } from '../../src/ingest/format.js';
 import { parseFtraceLine } from '../../src/ingest/ftrace-line.js';
-import { parseDmesgLine, parseKmsgLine } from '../../src/ingest/kernel-log-line.js';
+import { DmesgReader, KmsgReader } from '../../src/ingest/read-kernel-log.js';
+import type { Rec } from '../../src/ingest/record.js';
 import { intArg, parseArgs, parsePayload } from '../../src/ingest/payload.js';
 
 const record = (text: string) => {
@@ -91,22 +92,23 @@ describe('trace payloads', () => {
 });
 
 describe('kernel log lines', () => {
+  const one = (reader: { read(l: { no: number; text: string }): readonly Rec[] }, text: string): Rec => reader.read({ no: 1, text })[0]!;
+
   it('dmesg, dmesg -r and /dev/kmsg carry the same time exactly', () => {
-    const d = parseDmesgLine('[   14.450162] smpboot: CPU 2 is now offline');
-    const r = parseDmesgLine('<6>[   14.450162] smpboot: CPU 2 is now offline');
-    const k = parseKmsgLine('6,611,14450162,-;smpboot: CPU 2 is now offline');
-    for (const l of [d, r, k]) {
-      assert.equal(l.kind, 'record');
-      const rec = (l as Extract<typeof l, { kind: 'record' }>).record;
-      assert.equal(rec.timeNs, 14_450_162_000n);
-      assert.equal(rec.message, 'smpboot: CPU 2 is now offline');
+    const d = one(new DmesgReader(), '[   14.450162] smpboot: CPU 2 is now offline');
+    const r = one(new DmesgReader(), '<6>[   14.450162] smpboot: CPU 2 is now offline');
+    const k = one(new KmsgReader(), '6,611,14450162,-;smpboot: CPU 2 is now offline');
+    for (const rec of [d, r, k]) {
+      assert.equal(rec.kind, 'printk');
+      const p = rec as Extract<Rec, { kind: 'printk' }>;
+      assert.equal(p.timeNs, 14_450_162_000n);
+      assert.equal(p.message, 'smpboot: CPU 2 is now offline');
     }
-    assert.equal((r as Extract<typeof r, { kind: 'record' }>).record.level, 6);
   });
 
-  it('kmsg dictionary lines and dmesg wrapped lines are continuations', () => {
-    assert.equal(parseKmsgLine(' SUBSYSTEM=acpi').kind, 'continuation');
-    assert.equal(parseDmesgLine('Probably due to long platform interrupts.').kind, 'continuation');
+  it('kmsg dictionary lines and dmesg wrapped lines are not records', () => {
+    assert.equal(one(new KmsgReader(), ' SUBSYSTEM=acpi').kind, 'other');
+    assert.equal(one(new DmesgReader(), 'Probably due to long platform interrupts.').kind, 'other');
   });
 });
 
