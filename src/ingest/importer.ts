@@ -128,6 +128,8 @@ class Segment {
   readonly anchors: Anchor[] = [];
   storedAnchors = 0;
   kernel: string | null = null;
+  /** The era a kvmlog export says the boot had, for a history that shows neither release nor telling functions. */
+  eraHint: Era | null = null;
   cmdline: string | null = null;
   host: string | null;
   bootWallNs: bigint | null;
@@ -204,6 +206,11 @@ class BootSplitter {
         return;
       case 'boot':
         this.restart(r.bootId, undefined, true);
+        return;
+      case 'boot-info':
+        if (r.bootId !== this.seg.id) this.restart(r.bootId, r.host ?? undefined);
+        this.seg.kernel ??= r.kernel;
+        this.seg.eraHint ??= r.era;
         return;
       case 'event':
         if (r.bootId !== this.seg.id) this.restart(r.bootId);
@@ -364,7 +371,7 @@ class BootSplitter {
       kernel: seg.kernel,
       cmdline: seg.cmdline,
       toleranceNs: seg.toleranceNs,
-      era: fromKernel ?? (range !== null && range[0] === range[1] ? range[0] : null),
+      era: fromKernel ?? seg.eraHint ?? (range !== null && range[0] === range[1] ? range[0] : null),
       kind: kindOf(seg.cmdline),
       previous,
       bootWallNs: seg.bootWallNs,

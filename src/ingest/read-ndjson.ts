@@ -4,6 +4,7 @@
  * `kvmlog probes --bpftrace` prints. Lines that are not JSON (bpftrace's own chatter, a text capture) are
  * read as ftrace text.
  */
+import { ERAS, type Era } from '../model/era.js';
 import { isEventType, type LifecycleEvent } from '../model/event.js';
 import type { Line } from './lines.js';
 import { type LineReader, OTHER_REC, type Rec } from './record.js';
@@ -20,6 +21,11 @@ export class NdjsonReader implements LineReader {
       o = JSON.parse(t) as Record<string, unknown>;
     } catch {
       return [{ kind: 'unreadable', message: 'JSON that does not parse' }];
+    }
+    if (o['type'] === 'kvmlog.boot' && typeof o['boot'] === 'string') {
+      const str = (k: string) => (typeof o[k] === 'string' ? (o[k] as string) : null);
+      const era = str('era');
+      return [{ kind: 'boot-info', bootId: o['boot'] as string, kernel: str('kernel'), era: era !== null && (ERAS as readonly string[]).includes(era) ? (era as Era) : null, host: str('host') }];
     }
     if (typeof o['type'] === 'string' && typeof o['timeNs'] === 'string') return [kvmlogEvent(o)];
     if (o['type'] === 'printf' && typeof o['data'] === 'string') {

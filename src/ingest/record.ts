@@ -2,6 +2,7 @@
  * What a format reader makes of an input line, before any kernel meaning is given to it: a trace record,
  * a kernel-log message, a boot boundary, an already-decoded kvmlog event, or nothing kvmlog reads.
  */
+import type { Era } from '../model/era.js';
 import type { LifecycleEvent } from '../model/event.js';
 import type { Line } from './lines.js';
 
@@ -30,6 +31,8 @@ export type Rec =
   | { readonly kind: 'lost'; readonly cpu: number | null; readonly count: number | null }
   /** An explicit boot boundary (`-- Boot 2f3c… --` in journalctl output). */
   | { readonly kind: 'boot'; readonly bootId: string | null }
+  /** What kvmlog knows of a boot, at the head of a reproducer (`{"type":"kvmlog.boot",…}`). */
+  | { readonly kind: 'boot-info'; readonly bootId: string; readonly kernel: string | null; readonly era: Era | null; readonly host: string | null }
   /** A kvmlog event read back from kvmlog's own NDJSON. */
   | { readonly kind: 'event'; readonly bootId: string; readonly timeNs: bigint; readonly event: LifecycleEvent }
   /** A lifecycle line whose fact another line carries (a stack frame of a probe hit). */

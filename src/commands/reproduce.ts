@@ -1,0 +1,27 @@
+import { Args, Flags } from '@oclif/core';
+import { KvmlogCommand } from '../cli/base.js';
+
+export default class Reproduce extends KvmlogCommand {
+  static override summary = 'Shrink a boot to the smallest history that still raises a finding, as re-importable NDJSON.';
+  static override description = `Delta-debugs the boot's events (ddmin) down to a minimal list that still makes the same rule fire on the same CPU, and writes it as kvmlog NDJSON (with the boot's kernel and era first), ready to share, replay, or turn into a regression test: kvmlog import FILE into an empty database, then kvmlog check, raises the finding again.`;
+  static override examples = ['<%= config.bin %> reproduce kexec-with-virt-on@17/cpu1 -o repro.ndjson'];
+  static override args = { finding: Args.string({ description: 'finding id (rule@seq, as kvmlog check prints it)', required: true }) };
+  static override flags = { output: Flags.string({ char: 'o', description: 'where to write the NDJSON', required: true }) };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(Reproduce);
+    const { locate, reproduce } = await import('../app/diagnose.js');
+    const { eventJson } = await import('../render/events.js');
+    const { writeFile } = await import('node:fs/promises');
+    const r = await this.withStore(flags.db, (store) => {
+      const l = locate(store, args.finding);
+      return { l, ...reproduce(l) };
+    });
+    const header = { type: 'kvmlog.boot', boot: r.l.boot.id, kernel: r.l.boot.kernel, era: r.l.boot.era, host: r.l.boot.host, kind: r.l.boot.kind };
+    const lines = [JSON.stringify(header), ...r.events.map((e) => JSON.stringify(eventJson(e, null)))];
+    await writeFile(flags.output, `${lines.join('\n')}\n`);
+    const pct = ((100 * r.events.length) / r.from).toFixed(1);
+    this.note(`${args.finding}: ${r.from} events → ${r.events.length} (${pct}%), written to ${flags.output}`);
+    if (flags.json) this.out(JSON.stringify({ finding: args.finding, events: r.from, kept: r.events.length, file: flags.output }));
+  }
+}

@@ -1,0 +1,72 @@
+import type { BootFindings, Located } from '../app/diagnose.js';
+import type { Change } from '../model/diff.js';
+import { formatChange } from '../model/diff.js';
+import type { EventRecord } from '../model/event.js';
+import type { Finding } from '../model/rules/rule.js';
+import { type HostState, cpuState } from '../model/state.js';
+import { formatNs } from '../model/time.js';
+import { describeEvent } from './events.js';
+import { table } from './table.js';
+
+/** The `check --json` contract (DESIGN.md), plus each finding's kernel reason. */
+export function findingsJson(all: readonly BootFindings[]): object {
+  return {
+    findings: all.flatMap(({ findings }) =>
+      findings.map((f) => ({
+        id: f.id,
+        rule: f.rule,
+        severity: f.severity,
+        boot: f.boot,
+        atNs: f.atNs.toString(),
+        cpu: f.cpu,
+        message: f.message,
+        reason: f.reason,
+        events: f.events,
+      })),
+    ),
+  };
+}
+
+export function findingsText(all: readonly BootFindings[]): string {
+  const rows = all.flatMap(({ findings }) => findings.map((f) => [f.severity.toUpperCase(), f.id, f.boot.slice(0, 12), formatNs(f.atNs), f.cpu ?? '-', f.message]));
+  const counted = all.map(({ boot, findings }) => `${boot.id}: ${findings.length} finding${findings.length === 1 ? '' : 's'}`).join('\n');
+  if (rows.length === 0) return `no findings\n${counted}`;
+  return `${table(['SEVERITY', 'FINDING', 'BOOT', 'AT (s)', 'CPU', 'WHAT'], rows)}\n\n${counted}\nkvmlog explain FINDING shows the evidence.`;
+}
+
+export function explainText(l: Located, around: { before: HostState; after: HostState }): string {
+  const f: Finding = l.finding;
+  const bySeq = new Map(l.events.map((e) => [e.seq, e]));
+  const evidence = f.events.map((s) => bySeq.get(s)!).filter(Boolean);
+  const cpus = [...new Set([f.cpu, ...evidence.map((e) => ('cpu' in e.event ? e.event.cpu : null))].filter((c): c is number => c !== null))];
+  const lines = [
+    `${f.severity.toUpperCase()} ${f.id}: ${f.message}`,
+    `boot ${f.boot}, at ${formatNs(f.atNs)} s since boot${f.cpu === null ? '' : `, CPU ${f.cpu}`}`,
+    `why it matters: ${f.reason}`,
+    '',
+    'evidence, as it stood in the input:',
+    ...evidence.flatMap((e: EventRecord) => [`  #${e.seq} ${formatNs(e.timeNs)} ${describeEvent(e.event)}`, `    ${e.provenance.path}:${e.provenance.line}: ${e.provenance.raw.trim()}`]),
+  ];
+  if (cpus.length > 0) {
+    lines.push('', 'CPU state just before and after the triggering event:');
+    lines.push(
+      table(
+        ['CPU', 'ONLINE', 'VIRT', 'TDX'],
+        cpus.flatMap((c) => {
+          const b = cpuState(around.before, c);
+          const a = cpuState(around.after, c);
+          const show = (x: unknown, y: unknown) => (x === y ? String(x ?? 'unknown') : `${x ?? 'unknown'} -> ${y ?? 'unknown'}`);
+          return [[c, show(b.online, a.online), show(b.virt, a.virt), show(b.tdx, a.tdx)]];
+        }),
+      ),
+    );
+  }
+  lines.push(`usage count ${around.before.kvm.usageCount ?? 'unknown'}${around.after.kvm.usageCount !== around.before.kvm.usageCount ? ` -> ${around.after.kvm.usageCount ?? 'unknown'}` : ''}`);
+  return lines.join('\n');
+}
+
+export function replayLine(r: EventRecord, changes: readonly Change[], findings: readonly Finding[]): string {
+  const head = `${formatNs(r.timeNs).padStart(16)}  #${String(r.seq).padEnd(6)} ${describeEvent(r.event)}`;
+  const more = [...changes.map((c) => `${' '.repeat(26)}${formatChange(c)}`), ...findings.map((f) => `${' '.repeat(26)}!! ${f.severity} ${f.id}: ${f.message}`)];
+  return [head, ...more].join('\n');
+}
