@@ -135,6 +135,8 @@ class Segment {
   bootWallNs: bigint | null;
   /** How far this input's kernel times may be off: wall-clock-only stamps to the second are off by up to 1 s. */
   toleranceNs = 0n;
+  /** A capture printed into the input: it follows no boot. */
+  capture = false;
   /** The kernel went away in this boot (panic or kexec): a restart of the stamps is the next kernel. */
   ended = false;
   maxTimeNs = 0n;
@@ -154,6 +156,9 @@ class Segment {
 class BootSplitter {
   private seg: Segment;
   private prior: Segment | null = null;
+  /** While a capture printed into the input is read, the segment it interrupted. */
+  private main: Segment | null = null;
+  private segments = 0;
   private readonly placed: string[] = [];
   private lines = 0;
   private events = 0;
@@ -180,6 +185,7 @@ class BootSplitter {
   }
 
   finish(): ImportSummary {
+    this.leaveCapture();
     this.close();
     return {
       format: this.format,
@@ -207,6 +213,10 @@ class BootSplitter {
       case 'boot':
         this.restart(r.bootId, undefined, true);
         return;
+      case 'capture':
+        this.other++;
+        this.enterCapture();
+        return;
       case 'boot-info':
         if (r.bootId !== this.seg.id) this.restart(r.bootId, r.host ?? undefined);
         this.seg.kernel ??= r.kernel;
@@ -226,6 +236,8 @@ class BootSplitter {
         this.outcome(l, this.seg.decoder.trace(r, l));
         return;
       case 'printk': {
+        // The console's own kernel lines resume: a capture printed into it has ended.
+        this.leaveCapture();
         if (r.bootId !== undefined && r.bootId !== this.seg.id) this.restart(r.bootId, r.host, this.seg.lines > 0);
         const banner = r.message.startsWith('Linux version ');
         if (banner && this.seg.lines > 0) this.restart(null);
@@ -305,8 +317,28 @@ class BootSplitter {
     else this.duplicates++;
   }
 
+  /**
+   * A trace printed into a console (`# tracer: …`) may run on another clock (a trace instance with its own
+   * trace_clock): its lines form a segment of their own, placed like a separate input, until the console's
+   * own stamped lines resume.
+   */
+  private enterCapture(): void {
+    this.leaveCapture();
+    if (this.seg.lines === 0) return;
+    this.main = this.seg;
+    this.seg = new Segment(++this.segments, null, this.seg.host, null);
+    this.seg.capture = true;
+  }
+
+  private leaveCapture(): void {
+    if (this.main === null) return;
+    this.close();
+    this.seg = this.main;
+    this.main = null;
+  }
+
   private open(id: string | null, host?: string): Segment {
-    const index = this.seg === undefined ? 0 : this.seg.index + 1;
+    const index = this.seg === undefined ? 0 : ++this.segments;
     const seg = new Segment(index, id, this.opts.host ?? host ?? null, index === 0 ? (this.opts.bootWallNs ?? null) : null);
     this.seg = seg;
     if (index === 0 && this.opts.attachTo !== undefined) this.place(this.opts.attachTo);
@@ -316,6 +348,7 @@ class BootSplitter {
 
   /** `followed`: the input says the next boot came right after this one (a journal's boot list). */
   private restart(id: string | null, host?: string, followed = false): void {
+    this.leaveCapture();
     if (followed) this.seg.ended = true;
     this.close();
     this.prior = this.seg;
@@ -366,7 +399,7 @@ class BootSplitter {
     // A boot follows the one before it in this input when that kernel went away (panic, kexec, reboot); a
     // log printed again later in the same capture is not a successor.
     const prior = this.prior;
-    const previous = prior !== null && prior.ended && prior.boot !== seg.boot ? prior.boot : null;
+    const previous = !seg.capture && prior !== null && prior.ended && prior.boot !== seg.boot ? prior.boot : null;
     this.sink.endBoot(seg.boot!, {
       kernel: seg.kernel,
       cmdline: seg.cmdline,

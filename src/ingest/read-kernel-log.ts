@@ -33,6 +33,7 @@ export class DmesgReader implements LineReader {
     const iso = ISO.exec(text);
     if (iso) return [this.message(null, isoWallOf(iso[2]!, iso[3]!, iso[4]!), iso[5]!)];
     // A console also carries ftrace text that a program printed (`cat trace`).
+    if (text.startsWith('# tracer:')) return [{ kind: 'capture' }];
     const trace = ftraceRec(text);
     if (trace !== null && trace.kind !== 'other') return [trace];
     const bare = LEVEL_ONLY.exec(text);

@@ -29,6 +29,11 @@ export type Rec =
     }
   /** `CPU:2 [LOST 12 EVENTS]`: the ring buffer overwrote records of that CPU. */
   | { readonly kind: 'lost'; readonly cpu: number | null; readonly count: number | null }
+  /**
+   * Another capture starts inside this input (`# tracer: …` of a trace printed to a console): it may run on
+   * another clock (a trace instance with its own trace_clock), so it is placed like a separate input.
+   */
+  | { readonly kind: 'capture' }
   /** An explicit boot boundary (`-- Boot 2f3c… --` in journalctl output). */
   | { readonly kind: 'boot'; readonly bootId: string | null }
   /** What kvmlog knows of a boot, at the head of a reproducer (`{"type":"kvmlog.boot",…}`). */

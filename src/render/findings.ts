@@ -45,7 +45,7 @@ export function explainText(l: Located, around: { before: HostState; after: Host
     `why it matters: ${f.reason}`,
     '',
     'evidence, as it stood in the input:',
-    ...evidence.flatMap((e: EventRecord) => [`  #${e.seq} ${formatNs(e.timeNs)} ${describeEvent(e.event)}`, `    ${e.provenance.path}:${e.provenance.line}: ${e.provenance.raw.trim()}`]),
+    ...evidence.flatMap((e: EventRecord) => [`  #${e.seq} ${formatNs(e.timeNs)} ${describeEvent(e.event)}`, ...provenanceLines(e)]),
   ];
   if (cpus.length > 0) {
     lines.push('', 'CPU state just before and after the triggering event:');
@@ -55,14 +55,32 @@ export function explainText(l: Located, around: { before: HostState; after: Host
         cpus.flatMap((c) => {
           const b = cpuState(around.before, c);
           const a = cpuState(around.after, c);
-          const show = (x: unknown, y: unknown) => (x === y ? String(x ?? 'unknown') : `${x ?? 'unknown'} -> ${y ?? 'unknown'}`);
-          return [[c, show(b.online, a.online), show(b.virt, a.virt), show(b.tdx, a.tdx)]];
+          const word = (v: boolean | string | null, yes: string, no: string) => (v === null ? 'unknown' : v === true ? yes : v === false ? no : v);
+          const show = (x: boolean | string | null, y: boolean | string | null, yes = '', no = '') =>
+            x === y ? word(x, yes, no) : `${word(x, yes, no)} -> ${word(y, yes, no)}`;
+          return [[c, show(b.online, a.online, 'online', 'offline'), show(b.virt, a.virt), show(b.tdx, a.tdx, 'initialized', 'no')]];
         }),
       ),
     );
   }
   lines.push(`usage count ${around.before.kvm.usageCount ?? 'unknown'}${around.after.kvm.usageCount !== around.before.kvm.usageCount ? ` -> ${around.after.kvm.usageCount ?? 'unknown'}` : ''}`);
   return lines.join('\n');
+}
+
+/**
+ * Where an event came from. An event re-imported from kvmlog NDJSON (a reproducer, an export) carries the
+ * line it was first read from: show both.
+ */
+function provenanceLines(e: EventRecord): string[] {
+  const here = `    ${e.provenance.path}:${e.provenance.line}: ${e.provenance.raw.trim()}`;
+  if (!e.provenance.raw.startsWith('{')) return [here];
+  try {
+    const o = JSON.parse(e.provenance.raw) as { raw?: unknown; source?: { path?: unknown; line?: unknown } };
+    if (typeof o.raw !== 'string' || typeof o.source?.path !== 'string') return [here];
+    return [`    ${o.source.path}:${String(o.source.line)}: ${o.raw.trim()}`, `    (re-imported from ${e.provenance.path}:${e.provenance.line})`];
+  } catch {
+    return [here];
+  }
 }
 
 export function replayLine(r: EventRecord, changes: readonly Change[], findings: readonly Finding[]): string {
