@@ -54,7 +54,14 @@ TIME is ${TIME_HELP}.`;
             this.note(`stopped at the first ${flags.until} finding`);
             return;
           }
-          if (prompt) await prompt.question('');
+          if (prompt) {
+            // Enter steps on; Ctrl+D (end of input) ends the replay.
+            const go = await prompt.question('').then(
+              () => true,
+              () => false,
+            );
+            if (!go) return;
+          }
         }
         if (toNs === undefined) for (const f of w.end()) if (flags.until === undefined || f.rule === flags.until) this.out(flags.json ? JSON.stringify({ finding: f.id, message: f.message }) : `at the end of the boot: !! ${f.severity} ${f.id}: ${f.message}`);
       });
