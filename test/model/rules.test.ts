@@ -103,7 +103,8 @@ describe('usage-underflow', () => {
 describe('virt-enable-failed', () => {
   it('fires with the CPU', () => assert.deepEqual(cpusOf(new History('E3').add({ type: 'virt.enable_failed', cpu: 0, ret: -16 }), 'virt-enable-failed'), [0]));
   it('quiet for a successful enable', () => assert.deepEqual(cpusOf(new History('E3').add({ type: 'virt.enable', cpu: 0, vendor: 'vmx', ret: 0 }), 'virt-enable-failed'), []));
-  it('a failure with the errno unknown still fires (the kernel printed it)', () => assert.deepEqual(cpusOf(new History(null).add({ type: 'virt.enable_failed', cpu: 0, ret: null }), 'virt-enable-failed'), [0]));
+  it('a failure with the errno unknown still fires (the kernel printed it), in a boot of unknown era', () => assert.deepEqual(cpusOf(new History(null).add({ type: 'virt.enable_failed', cpu: 0, ret: null }), 'virt-enable-failed'), [0]));
+  it('unknown: a trace that shows no enable at all is quiet', () => assert.deepEqual(cpusOf(new History(null).cpusUp(CPUS), 'virt-enable-failed'), []));
 });
 
 describe('virt-disable-while-off', () => {
@@ -123,6 +124,9 @@ describe('enable-after-shutdown', () => {
     assert.deepEqual(cpusOf(running('E3').add({ type: 'kvm.shutdown' }, { type: 'virt.enable', cpu: 2, vendor: 'vmx', ret: 0 }), 'enable-after-shutdown'), [2]);
   });
   it('quiet before it', () => assert.deepEqual(cpusOf(running('E3').add({ type: 'virt.enable', cpu: 2, vendor: 'vmx', ret: 0 }, { type: 'kvm.shutdown' }), 'enable-after-shutdown'), []));
+  it('unknown: a VMXON in a trace that never shows the shutdown is quiet', () => {
+    assert.deepEqual(cpusOf(new History('E3').add({ type: 'virt.enable', cpu: 2, vendor: 'vmx', ret: 0 }), 'enable-after-shutdown'), []);
+  });
   it('a failed enable after shutdown is what the kernel does: quiet', () => {
     assert.deepEqual(cpusOf(running('E3').add({ type: 'kvm.shutdown' }, { type: 'virt.enable', cpu: 2, vendor: 'vmx', ret: -16 }), 'enable-after-shutdown'), []);
   });
@@ -172,6 +176,9 @@ describe('TDX rules', () => {
     assert.equal(f.length, 1);
     assert.match(f[0]!.message, /\(-5\)/);
     assert.equal(fired(new History('E3').add({ type: 'tdx.module_init', result: 'initialized', errno: null, version: null }), 'tdx-module-init-failed').length, 0);
+  });
+  it('tdx-module-init-failed: unknown (no module init seen): quiet', () => {
+    assert.equal(fired(running('E3'), 'tdx-module-init-failed').length, 0);
   });
   it('tdx-online-missed-lp-init: fires for a CPU onlined after init without LP init; quiet with it; quiet without evidence', () => {
     const init = (h: History) => h.add(lp(0), lp(1), lp(2), lp(3), { type: 'tdx.module_init', result: 'initialized', errno: null, version: null });
