@@ -21,6 +21,8 @@ export interface ImportOptions {
   readonly strict?: boolean | undefined;
   /** Wall-clock time of kernel time 0, ns since the epoch (`--boot-time`). */
   readonly bootWallNs?: bigint | undefined;
+  /** Hears bytes read of the total, as the import goes. */
+  readonly onProgress?: ((bytes: number, total: number) => void) | undefined;
 }
 
 export type ImportResult =
@@ -41,7 +43,7 @@ export async function importFile(store: Store, file: string, opts: ImportOptions
 }
 
 async function importPath(store: Store, path: string, shownAs: string, opts: ImportOptions): Promise<ImportResult> {
-  await checkReadable(path, shownAs);
+  const size = await checkReadable(path, shownAs);
   const sha256 = await hashFile(path);
   const prior = sourceByHash(store, sha256);
   if (prior !== null) return { kind: 'already-imported', file: shownAs, previousPath: prior.path, importedAt: prior.importedAt };
@@ -50,7 +52,8 @@ async function importPath(store: Store, path: string, shownAs: string, opts: Imp
   const host = opts.host ?? (shownAs === '-' ? 'stdin' : basename(shownAs).replace(/\.[^.]*$/, ''));
   const tx = ImportTransaction.begin(store, { sha256, path: shownAs, format: opts.format ?? 'auto', host });
   try {
-    const summary = await importLines(readLines(path), tx, {
+    const progress = opts.onProgress;
+    const summary = await importLines(readLines(path, progress && ((b) => progress(b, size))), tx, {
       format: opts.format,
       name: shownAs,
       attachTo: opts.boot,
@@ -72,10 +75,11 @@ async function importPath(store: Store, path: string, shownAs: string, opts: Imp
   }
 }
 
-async function checkReadable(path: string, shownAs: string): Promise<void> {
+async function checkReadable(path: string, shownAs: string): Promise<number> {
   try {
     const s = await stat(path);
     if (s.isDirectory()) throw new KvmlogError('input', `${shownAs}: is a directory, not a trace file`);
+    return s.size;
   } catch (e) {
     if (e instanceof KvmlogError) throw e;
     const code = (e as NodeJS.ErrnoException).code;

@@ -108,8 +108,8 @@ export class Decoder {
   }
 
   /** `[LOST n EVENTS]`: the loss is placed at that CPU's last record, where the unseen stretch begins. */
-  lost(cpu: number | null, count: number | null, line: Line): Outcome {
-    const timeNs = cpu === null ? this.lastTime : (this.lastTimeOfCpu.get(cpu) ?? 0n);
+  lost(cpu: number | null, count: number | null, line: Line, afterNs?: bigint): Outcome {
+    const timeNs = afterNs ?? (cpu === null ? this.lastTime : (this.lastTimeOfCpu.get(cpu) ?? 0n));
     return this.emit([{ timeNs, event: { type: 'trace.lost', cpu, count }, line: line.no, raw: line.text }]);
   }
 

@@ -227,7 +227,7 @@ class BootSplitter {
         this.outcome(l, { kind: 'events', events: [{ timeNs: r.timeNs, event: r.event, line: l.no, raw: l.text }] });
         return;
       case 'lost':
-        this.outcome(l, this.seg.decoder.lost(r.cpu, r.count, l));
+        this.outcome(l, this.seg.decoder.lost(r.cpu, r.count, l, r.afterNs));
         return;
       case 'trace':
         // Only the log's own stamps can restart: an ftrace dump at panic prints the old records' times.

@@ -8,13 +8,16 @@ export interface Line {
   readonly text: string;
 }
 
-/** Streams the lines of a file, or of stdin for `-`, in bounded memory. */
-export async function* readLines(path: string): AsyncGenerator<Line> {
+/** Streams the lines of a file, or of stdin for `-`, in bounded memory; `onBytes` hears how far it got. */
+export async function* readLines(path: string, onBytes?: (bytes: number) => void): AsyncGenerator<Line> {
   const stream: Readable = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 1 << 20 });
   const decoder = new TextDecoder('utf-8');
   let carry = '';
   let no = 0;
+  let bytes = 0;
   for await (const chunk of stream) {
+    bytes += (chunk as Buffer).length;
+    onBytes?.(bytes);
     const text = carry + decoder.decode(chunk as Buffer, { stream: true });
     let start = 0;
     for (let nl = text.indexOf('\n', start); nl !== -1; nl = text.indexOf('\n', start)) {

@@ -28,7 +28,13 @@ export type Rec =
       readonly host?: string | undefined;
     }
   /** `CPU:2 [LOST 12 EVENTS]`: the ring buffer overwrote records of that CPU. */
-  | { readonly kind: 'lost'; readonly cpu: number | null; readonly count: number | null }
+  | {
+      readonly kind: 'lost';
+      readonly cpu: number | null;
+      readonly count: number | null;
+      /** That CPU's last record before the loss, where the unseen stretch begins, if the reader knows it. */
+      readonly afterNs?: bigint | undefined;
+    }
   /**
    * Another capture starts inside this input (`# tracer: …` of a trace printed to a console): it may run on
    * another clock (a trace instance with its own trace_clock), so it is placed like a separate input.
@@ -56,3 +62,5 @@ export interface LineReader {
 
 export const OTHER_REC: Rec = { kind: 'other' };
 export const CONTEXT_REC: Rec = { kind: 'context' };
+/** The answer for most lines, shared so that the hot path allocates nothing for them. */
+export const JUST_OTHER: readonly Rec[] = Object.freeze([OTHER_REC]);

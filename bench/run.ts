@@ -1,0 +1,148 @@
+/**
+ * `npm run bench`: kvmlog's import and state query against the limits of this machine, measured in one run on
+ * the same data. BENCH_LINES (default 1,000,000) sizes the 5 %-lifecycle trace; BENCH_STATE_MAX (default 1e6)
+ * the largest boot for state latency. Writes bench/results.json.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { importFile } from '../src/app/import-files.js';
+import { stateAt } from '../src/app/state-at.js';
+import { readLines } from '../src/ingest/lines.js';
+import { openStore } from '../src/store/db.js';
+import { listBoots } from '../src/store/read.js';
+import { generate } from './generate.js';
+
+const LINES = Number(process.env['BENCH_LINES'] ?? 1_000_000);
+const STATE_MAX = Number(process.env['BENCH_STATE_MAX'] ?? 1_000_000);
+const dir = mkdtempSync(join(tmpdir(), 'kvmlog-bench-'));
+const bin = fileURLToPath(new URL('../bin/run.js', import.meta.url));
+const results: Record<string, unknown> = { machine: { cpus: (await import('node:os')).cpus().length, node: process.version } };
+const say = (s: string) => process.stderr.write(`${s}\n`);
+
+async function time<T>(fn: () => Promise<T> | T): Promise<[T, number]> {
+  const t = performance.now();
+  const v = await fn();
+  return [v, (performance.now() - t) / 1000];
+}
+
+/** The reading limit: the file split into lines, nothing parsed. */
+async function readLimit(path: string): Promise<number> {
+  const [, s] = await time(async () => {
+    let n = 0;
+    for await (const _ of readLines(path)) n++;
+    return n;
+  });
+  return s;
+}
+
+/** The storage limit: n events inserted with one prepared statement in one transaction, nothing parsed. */
+async function storageLimit(n: number): Promise<number> {
+  const store = await openStore(join(dir, `limit-${n}.db`));
+  const raw = store.raw;
+  raw.prepare("INSERT INTO sources (sha256, path, format, imported_at, lines, events) VALUES ('x', 'x', 'ftrace', '', 0, 0)").run();
+  raw.prepare("INSERT INTO boots (id, host, kind, source_id) VALUES ('b', 'h', 'normal', 1)").run();
+  const ins = raw.prepare('INSERT OR IGNORE INTO events (boot_id, time_ns, cpu, type, fields, source_id, line, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+  const line = '         cpuhp/2-30      [002] .....    35.747075: svm_enable_virtualization_cpu_ret: (kvm_arch_enable_virtualization_cpu+0xc4/0x280 [kvm] <- svm_enable_virtualization_cpu) ret=0';
+  const [, s] = await time(() => {
+    raw.exec('BEGIN');
+    for (let i = 0; i < n; i++) {
+      const cpu = i % 4;
+      ins.run('b', BigInt(5_000_000_000 + i * 5000), cpu, i % 8 < 4 ? 'virt.enable' : 'virt.disable', `{"cpu":${cpu},"ret":0,"vendor":"svm"}`, 1, i + 1, line);
+    }
+    raw.exec('COMMIT');
+  });
+  await store.close();
+  return s;
+}
+
+async function importCase(name: string, lines: number, fraction: number): Promise<Record<string, number>> {
+  const path = join(dir, `${name}.txt`);
+  const gen = await generate(path, lines, fraction, 42);
+  say(`${name}: ${gen.lines} lines, ${(gen.bytes / 1e6).toFixed(1)} MB, ${gen.events} lifecycle events`);
+  const read = await readLimit(path);
+  const storage = await storageLimit(gen.events);
+  const db = join(dir, `${name}.db`);
+  // In a child process, to measure its peak RSS as a user's import would have it.
+  const t0 = performance.now();
+  const child = spawnSync('/usr/bin/time', ['-f', 'maxrss=%M', process.execPath, bin, 'import', '--db', db, '--no-progress', path], { encoding: 'utf8' });
+  const wall = (performance.now() - t0) / 1000;
+  const rssKb = Number(/maxrss=(\d+)/.exec(child.stderr)?.[1] ?? NaN);
+  // In process too, without start-up: the import itself.
+  const store = await openStore(join(dir, `${name}-inproc.db`));
+  const [r, inproc] = await time(() => importFile(store, path, {}));
+  const events = r.kind === 'imported' ? r.summary.events : 0;
+  await store.close();
+  const size = statSync(join(dir, `${name}-inproc.db`)).size;
+  return {
+    lines: gen.lines,
+    megabytes: gen.bytes / 1e6,
+    events,
+    importSeconds: inproc,
+    importCliSeconds: wall,
+    peakRssMB: rssKb / 1024,
+    linesPerSecond: gen.lines / inproc,
+    megabytesPerSecond: gen.bytes / 1e6 / inproc,
+    eventsPerSecond: events / inproc,
+    readLimitSeconds: read,
+    storageLimitSeconds: storage,
+    ratioToReadPlusStorage: inproc / (read + storage),
+    ratioToStorage: inproc / storage,
+    bytesPerEvent: events > 0 ? size / events : 0,
+  };
+}
+
+/** state --at at random instants of a boot of n events: in process, and as a whole CLI call. */
+async function stateCase(n: number): Promise<Record<string, number>> {
+  const db = join(dir, `state-${n}.db`);
+  const store = await openStore(db);
+  const raw = store.raw;
+  raw.prepare("INSERT INTO sources (sha256, path, format, imported_at, lines, events) VALUES ('x', 'x', 'ftrace', '', 0, 0)").run();
+  raw.prepare("INSERT INTO boots (id, host, kind, era, source_id) VALUES ('b', 'h', 'normal', 'E3', 1)").run();
+  const ins = raw.prepare('INSERT INTO events (boot_id, time_ns, cpu, type, fields, source_id, line, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+  raw.exec('BEGIN');
+  for (let i = 0; i < n; i++) {
+    const cpu = i % 4;
+    ins.run('b', BigInt(1_000_000_000 + i * 10_000), cpu, i % 8 < 4 ? 'virt.enable' : 'virt.disable', `{"cpu":${cpu},"ret":0,"vendor":"svm"}`, 1, i + 1, 'x');
+  }
+  raw.exec('COMMIT');
+  const boot = listBoots(store)[0]!;
+  const span = BigInt(n) * 10_000n;
+  const lat: number[] = [];
+  const at = (f: number) => 1_000_000_000n + (span * BigInt(Math.floor(f * 1e6))) / 1_000_000n;
+  for (let i = 0; i < 20; i++) lat.push((await time(() => stateAt(store, boot, at(Math.random()))))[1] * 1000);
+  const [, first] = await time(() => stateAt(store, boot, at(0.001)));
+  const [, last] = await time(() => stateAt(store, boot, at(0.999)));
+  await store.close();
+  lat.sort((a, b) => a - b);
+  const cli: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t = performance.now();
+    execFileSync(process.execPath, [bin, 'state', '--db', db, '--at', `${at(Math.random())}ns`, '--json'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    cli.push(performance.now() - t);
+  }
+  cli.sort((a, b) => a - b);
+  return { events: n, p50ms: lat[Math.floor(lat.length * 0.5)]!, p99ms: lat[lat.length - 1]!, lastOverFirst: last / first, cliMedianMs: cli[2]! };
+}
+
+try {
+  results['import5pct'] = await importCase('lifecycle-5pct', LINES, 0.05);
+  results['import100pct'] = await importCase('lifecycle-100pct', Math.floor(LINES / 4), 1);
+  const sizes = [1e5, 1e6, 1e7].filter((n) => n <= STATE_MAX);
+  results['state'] = [];
+  for (const n of sizes) (results['state'] as unknown[]).push(await stateCase(n));
+  const t = performance.now();
+  execFileSync(process.execPath, [bin, '--help'], { stdio: 'ignore' });
+  results['helpMs'] = performance.now() - t;
+  writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+  const f = (x: unknown) => (typeof x === 'number' ? (Number.isInteger(x) ? String(x) : x.toFixed(3)) : String(x));
+  for (const [k, v] of Object.entries(results)) {
+    if (Array.isArray(v)) for (const row of v) console.log(`${k}\t${Object.entries(row as object).map(([a, b]) => `${a}=${f(b)}`).join('  ')}`);
+    else console.log(`${k}\t${typeof v === 'object' ? Object.entries(v as object).map(([a, b]) => `${a}=${f(b)}`).join('  ') : f(v)}`);
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
