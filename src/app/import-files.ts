@@ -11,7 +11,8 @@ import { type ImportSummary, importLines } from '../ingest/importer.js';
 import { readLines } from '../ingest/lines.js';
 import { ImportTransaction } from '../store/append.js';
 import type { Store } from '../store/db.js';
-import { sourceByHash } from '../store/read.js';
+import { rebuildProjections } from '../store/projections.js';
+import { listBoots, sourceByHash } from '../store/read.js';
 
 export interface ImportOptions {
   readonly format?: Format | undefined;
@@ -67,6 +68,8 @@ async function importPath(store: Store, path: string, shownAs: string, opts: Imp
         `${shownAs}:${first.line}: ${first.message} (--strict: nothing imported; ${summary.warnings.length} warning(s) in all)`,
       );
     }
+    // The boots this input touched get their projections rebuilt in the same transaction.
+    for (const boot of listBoots(store).filter((b) => summary.boots.includes(b.id))) rebuildProjections(store, boot.id, boot.era);
     tx.commit(summary);
     return { kind: 'imported', file: shownAs, summary };
   } catch (e) {

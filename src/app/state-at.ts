@@ -2,6 +2,7 @@
 import { fold } from '../model/reduce.js';
 import type { HostState } from '../model/state.js';
 import type { Store } from '../store/db.js';
+import { nearestCheckpoint } from '../store/projections.js';
 import { type BootRow, bootCpus, readEvents } from '../store/read.js';
 
 export interface StateAt {
@@ -10,18 +11,23 @@ export interface StateAt {
   readonly state: HostState;
   /** Every CPU the boot ever mentions, observed by `atNs` or not. */
   readonly cpus: readonly number[];
-  /** How many events were folded. */
+  /** How many events were folded after the checkpoint. */
   readonly events: number;
+  /** The boot's checkpoints were made by another version of the reducer: run `kvmlog rebuild`. */
+  readonly stale: boolean;
 }
 
+/** The nearest stored checkpoint, then the events after it: as fast at the end of a long boot as at its start. */
 export function stateAt(store: Store, boot: BootRow, atNs: bigint): StateAt {
+  const cp = nearestCheckpoint(store, boot.id, atNs);
+  const from = cp.kind === 'found' ? cp.checkpoint : null;
   let events = 0;
   const upTo = function* () {
-    for (const r of readEvents(store, { boot: boot.id, toNs: atNs })) {
+    for (const r of readEvents(store, { boot: boot.id, toNs: atNs, after: from === null ? undefined : { timeNs: from.timeNs, seq: from.seq } })) {
       events++;
       yield r.event;
     }
   };
-  const state = fold(boot.era, upTo());
-  return { boot, atNs, state, cpus: bootCpus(store, boot.id), events };
+  const state = fold(boot.era, upTo(), from?.state);
+  return { boot, atNs, state, cpus: bootCpus(store, boot.id), events, stale: cp.kind === 'stale' };
 }

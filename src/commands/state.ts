@@ -32,6 +32,7 @@ TIME is ${TIME_HELP}.`;
       if (note) this.note(note);
       return stateAt(store, boot, inBoot('--at', at, boot)!);
     });
+    if (s.stale) this.note(`boot ${s.boot.id}: its stored checkpoints are from another kvmlog version, so the state was folded from the start; kvmlog rebuild updates them`);
     this.out(flags.json ? JSON.stringify(stateJson(s)) : stateText(s));
   }
 }

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type Migration } from 'kysely';
 import * as m0001 from '../../migrations/0001_event_store.js';
 import * as m0002 from '../../migrations/0002_boot_identity.js';
+import * as m0003 from '../../migrations/0003_projections.js';
 import { KvmlogError } from '../errors.js';
 import type { DB } from './schema.js';
 
@@ -9,6 +10,7 @@ import type { DB } from './schema.js';
 const MIGRATIONS: Record<string, Migration> = {
   '0001_event_store': m0001,
   '0002_boot_identity': m0002,
+  '0003_projections': m0003,
 };
 
 export interface Store {

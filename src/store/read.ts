@@ -11,7 +11,7 @@ import type { Store } from './db.js';
 
 type Row = Record<string, unknown>;
 
-function* iterate(store: Store, query: Compilable): Generator<Row> {
+export function* iterate(store: Store, query: Compilable): Generator<Row> {
   const c = query.compile();
   const stmt = store.raw.prepare(c.sql).safeIntegers(true);
   yield* stmt.iterate(...(c.parameters as unknown[])) as IterableIterator<Row>;
@@ -102,6 +102,8 @@ export interface EventFilter {
   readonly cpu?: number | undefined;
   readonly types?: readonly EventType[] | undefined;
   readonly limit?: number | undefined;
+  /** Only events after this one in (time, seq) order: what a checkpoint does not already hold. */
+  readonly after?: { readonly timeNs: bigint; readonly seq: number } | undefined;
 }
 
 /** A boot's events in the order the kernel made them: by time, ties in input order. */
@@ -114,6 +116,10 @@ export function* readEvents(store: Store, f: EventFilter): Generator<EventRecord
   if (f.fromNs !== undefined) q = q.where('e.time_ns', '>=', f.fromNs);
   if (f.toNs !== undefined) q = q.where('e.time_ns', '<=', f.toNs);
   if (f.cpu !== undefined) q = q.where('e.cpu', '=', f.cpu);
+  const after = f.after;
+  if (after !== undefined) {
+    q = q.where((eb) => eb.or([eb('e.time_ns', '>', after.timeNs), eb.and([eb('e.time_ns', '=', after.timeNs), eb('e.seq', '>', after.seq)])]));
+  }
   if (f.types !== undefined && f.types.length > 0) q = q.where('e.type', 'in', [...f.types]);
   q = q.orderBy('e.time_ns').orderBy('e.seq');
   if (f.limit !== undefined) q = q.limit(f.limit);

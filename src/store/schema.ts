@@ -41,9 +41,30 @@ export interface EventsTable {
   raw: string;
 }
 
+export interface CheckpointsTable {
+  boot_id: string;
+  time_ns: bigint;
+  seq: number;
+  version: number;
+  state: string;
+}
+
+export interface SpansTable {
+  boot_id: string;
+  cpu: number;
+  kind: string;
+  from_ns: bigint;
+  to_ns: bigint | null;
+  from_seq: number;
+  to_seq: number | null;
+  version: number;
+}
+
 export interface DB {
   sources: SourcesTable;
   boots: BootsTable;
   events: EventsTable;
   anchors: AnchorsTable;
+  checkpoints: CheckpointsTable;
+  spans: SpansTable;
 }

@@ -1,0 +1,92 @@
+/**
+ * Checkpoints and spans: state from the nearest checkpoint plus the events after it is the state folded from
+ * the start, at any instant; spans are the intervals the fold shows.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { stateAt } from '../../src/app/state-at.js';
+import { fold } from '../../src/model/reduce.js';
+import { PROJECTION_VERSION } from '../../src/model/projection.js';
+import { CHECKPOINT_EVERY, readSpans, rebuildProjections } from '../../src/store/projections.js';
+import { listBoots, readEvents } from '../../src/store/read.js';
+import { fixture } from '../helpers/cli.js';
+import { testStore } from '../helpers/store.js';
+
+describe('checkpoints', () => {
+  it('state at any instant equals the fold from the start, across many checkpoints', async () => {
+    const t = await testStore();
+    try {
+      // A long history: 5000 VMXON/VMXOFF transitions over 4 CPUs, 1 µs apart, VM create/destroy between.
+      const lines: string[] = ['# tracer: nop'];
+      for (let i = 0; i < 5000; i++) {
+        const cpu = i % 4;
+        const s = (10 + i / 1e6).toFixed(6);
+        lines.push(
+          Math.floor(i / 4) % 2 === 0
+            ? `         cpuhp/${cpu}-30      [00${cpu}] .....    ${s}: svm_enable_virtualization_cpu_ret: (kvm_arch_enable_virtualization_cpu+0xc4/0x280 [kvm] <- svm_enable_virtualization_cpu) ret=0`
+            : `         cpuhp/${cpu}-30      [00${cpu}] ...1.    ${s}: svm_disable_virtualization_cpu: (svm_disable_virtualization_cpu+0x4/0xb0 [kvm_amd])`,
+        );
+      }
+      await t.importText('long.txt', `${lines.join('\n')}\n`);
+      const [boot] = t.boots();
+      const cps = t.store.raw.prepare('SELECT count(*) AS n, min(version) AS v FROM checkpoints WHERE boot_id = ?').get(boot!.id) as { n: number; v: number };
+      assert.equal(cps.n, Math.floor(5000 / CHECKPOINT_EVERY));
+      assert.equal(cps.v, PROJECTION_VERSION);
+      const all = [...readEvents(t.store, { boot: boot!.id })];
+      fc.assert(
+        fc.property(fc.integer({ min: 9_999_000, max: 10_006_000 }), (us) => {
+          const at = BigInt(us) * 1000n;
+          const fast = stateAt(t.store, boot!, at);
+          const slow = fold(boot!.era, all.filter((e) => e.timeNs <= at).map((e) => e.event));
+          assert.deepEqual([...fast.state.cpus].sort(), [...slow.cpus].sort());
+          assert.equal(fast.state.kvm.usageCount, slow.kvm.usageCount);
+          assert.ok(fast.events <= CHECKPOINT_EVERY + 4, `${fast.events} events folded after the checkpoint`);
+        }),
+        { numRuns: 60 },
+      );
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('checkpoints of another projection version are not used, and the state says so', async () => {
+    const t = await testStore();
+    try {
+      const r = await t.import(fixture('linux-6.1-qemu', 'ftrace-lifecycle.txt'));
+      const boot = t.boots().find((b) => b.id === r.summary.boots[0])!;
+      const before = stateAt(t.store, boot, 15_000_000_000n);
+      t.store.raw.prepare("INSERT INTO checkpoints (boot_id, time_ns, seq, version, state) VALUES (?, 1, 1, 999, '{}')").run(boot.id);
+      const after = stateAt(t.store, boot, 15_000_000_000n);
+      assert.equal(after.stale, true);
+      assert.deepEqual([...after.state.cpus], [...before.state.cpus]);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('spans', () => {
+  it('the real 6.1 lifecycle: VM A post-VMXON spans per CPU, CPU 2 cut by its offline window', async () => {
+    const t = await testStore();
+    try {
+      const r = await t.import(fixture('linux-6.1-qemu', 'ftrace-lifecycle.txt'));
+      const boot = r.summary.boots[0]!;
+      // Which CPUs were post-VMXON between 14.5 s and 15.0 s (VM A open, CPU 2 offline)?
+      const during = readSpans(t.store, { boot, kind: 'virt', fromNs: 14_500_000_000n, toNs: 15_000_000_000n });
+      assert.deepEqual(during.map((s) => s.cpu).sort(), [0, 1, 3]);
+      const cpu2 = readSpans(t.store, { boot, kind: 'virt', cpu: 2, toNs: 20_000_000_000n });
+      // 12.601058 (VM A's IPI) → 14.437947 (kvm_dying_cpu), then 15.543156 (kvm_starting_cpu) → 19.831416 (VM A closed).
+      assert.deepEqual(cpu2.map((s) => [s.fromNs, s.toNs]), [
+        [12_601_058_000n, 14_437_947_000n],
+        [15_543_156_000n, 19_831_416_000n],
+      ]);
+      // Rebuilt from the same events, the same spans.
+      const b = listBoots(t.store).find((x) => x.id === boot)!;
+      t.store.raw.transaction(() => rebuildProjections(t.store, boot, b.era))();
+      assert.deepEqual(readSpans(t.store, { boot, kind: 'virt', cpu: 2, toNs: 20_000_000_000n }), cpu2);
+    } finally {
+      await t.close();
+    }
+  });
+});
