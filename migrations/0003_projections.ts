@@ -28,9 +28,21 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('version', 'integer', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('spans_boot_kind_time').on('spans').columns(['boot_id', 'kind', 'from_ns', 'to_ns']).execute();
+  // What else the fold learns of a boot: the CPUs its events mention, its first and last times, its size.
+  await db.schema
+    .createTable('projected_boots')
+    .addColumn('boot_id', 'text', (c) => c.primaryKey().references('boots.id'))
+    .addColumn('version', 'integer', (c) => c.notNull())
+    .addColumn('cpus', 'text', (c) => c.notNull())
+    .addColumn('first_ns', 'integer')
+    .addColumn('last_ns', 'integer')
+    .addColumn('events', 'integer', (c) => c.notNull())
+    .addColumn('last_seq', 'integer', (c) => c.notNull())
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await db.schema.dropTable('projected_boots').execute();
   await db.schema.dropTable('spans').execute();
   await db.schema.dropTable('checkpoints').execute();
 }

@@ -37,7 +37,9 @@ export function* project(era: Era | null, events: Iterable<EventRecord>, every: 
     const before = s;
     s = apply(s, r.event);
     if (s !== before) {
-      for (const cpu of new Set([...before.cpus.keys(), ...s.cpus.keys()])) {
+      // A per-CPU event changes only its CPU; the others (shutdown, a loss, a new boot) may change any.
+      const changed = 'cpu' in r.event && r.event.cpu !== null && s.kvm === before.kvm ? [r.event.cpu] : new Set([...before.cpus.keys(), ...s.cpus.keys()]);
+      for (const cpu of changed) {
         for (const kind of SPAN_KINDS) {
           const was = holds(before.cpus.get(cpu), kind);
           const is = holds(s.cpus.get(cpu), kind);

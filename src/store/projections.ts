@@ -16,11 +16,27 @@ export function rebuildProjections(store: Store, boot: string, era: Parameters<t
   const raw = store.raw;
   raw.prepare('DELETE FROM checkpoints WHERE boot_id = ?').run(boot);
   raw.prepare('DELETE FROM spans WHERE boot_id = ?').run(boot);
+  raw.prepare('DELETE FROM projected_boots WHERE boot_id = ?').run(boot);
   const cp = raw.prepare('INSERT INTO checkpoints (boot_id, time_ns, seq, version, state) VALUES (?, ?, ?, ?, ?)');
   const sp = raw.prepare('INSERT INTO spans (boot_id, cpu, kind, from_ns, to_ns, from_seq, to_seq, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
   let checkpoints = 0;
   let spans = 0;
-  for (const p of project(era, pagedEvents(store, boot), CHECKPOINT_EVERY)) {
+  const cpus = new Set<number>();
+  let count = 0;
+  let firstNs: bigint | null = null;
+  let lastNs: bigint | null = null;
+  let lastSeq = 0;
+  const events = (function* () {
+    for (const e of pagedEvents(store, boot)) {
+      if ('cpu' in e.event && e.event.cpu !== null) cpus.add(e.event.cpu);
+      count++;
+      firstNs ??= e.timeNs;
+      lastNs = e.timeNs;
+      if (e.seq > lastSeq) lastSeq = e.seq;
+      yield e;
+    }
+  })();
+  for (const p of project(era, events, CHECKPOINT_EVERY)) {
     if (p.kind === 'checkpoint') {
       cp.run(boot, p.timeNs, p.seq, PROJECTION_VERSION, serializeState(p.state));
       checkpoints++;
@@ -30,6 +46,9 @@ export function rebuildProjections(store: Store, boot: string, era: Parameters<t
       spans++;
     }
   }
+  raw
+    .prepare('INSERT INTO projected_boots (boot_id, version, cpus, first_ns, last_ns, events, last_seq) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    .run(boot, PROJECTION_VERSION, JSON.stringify([...cpus].sort((a, b) => a - b)), firstNs, lastNs, count, lastSeq);
   return { checkpoints, spans };
 }
 

@@ -38,25 +38,13 @@ export interface BootRow {
 }
 
 export function listBoots(store: Store): BootRow[] {
+  // Boot statistics come from the projection (kept by every import): no scan of the events.
   const q = store.db
     .selectFrom('boots as b')
-    .leftJoin('events as e', 'e.boot_id', 'b.id')
-    .select([
-      'b.id',
-      'b.host',
-      'b.kind',
-      'b.kernel',
-      'b.era',
-      'b.cmdline',
-      'b.previous',
-      'b.boot_wall_ns',
-      sql<bigint>`min(e.time_ns)`.as('first_ns'),
-      sql<bigint>`max(e.time_ns)`.as('last_ns'),
-      sql<bigint>`count(e.seq)`.as('events'),
-      sql<bigint>`coalesce(max(e.seq), 0)`.as('last_seq'),
-    ])
-    .groupBy('b.id')
-    .orderBy(sql`coalesce(min(e.seq), 0)`);
+    .leftJoin('projected_boots as p', 'p.boot_id', 'b.id')
+    .select(['b.id', 'b.host', 'b.kind', 'b.kernel', 'b.era', 'b.cmdline', 'b.previous', 'b.boot_wall_ns', 'p.first_ns', 'p.last_ns', 'p.events', 'p.last_seq'])
+    // In the order the boots were first stored.
+    .orderBy(sql`b.rowid`);
   return [...iterate(store, q)].map((r) => ({
     id: r['id'] as string,
     host: r['host'] as string,
@@ -67,9 +55,9 @@ export function listBoots(store: Store): BootRow[] {
     previous: (r['previous'] as string | null) ?? null,
     firstNs: (r['first_ns'] as bigint | null) ?? null,
     lastNs: (r['last_ns'] as bigint | null) ?? null,
-    events: num(r['events']),
+    events: num(r['events'] ?? 0n),
     bootWallNs: (r['boot_wall_ns'] as bigint | null) ?? null,
-    lastSeq: num(r['last_seq']),
+    lastSeq: num(r['last_seq'] ?? 0n),
   }));
 }
 
@@ -118,7 +106,10 @@ export function* readEvents(store: Store, f: EventFilter): Generator<EventRecord
   if (f.cpu !== undefined) q = q.where('e.cpu', '=', f.cpu);
   const after = f.after;
   if (after !== undefined) {
-    q = q.where((eb) => eb.or([eb('e.time_ns', '>', after.timeNs), eb.and([eb('e.time_ns', '=', after.timeNs), eb('e.seq', '>', after.seq)])]));
+    // The plain lower bound lets the (boot, time, seq) index seek instead of scanning from the boot's start.
+    q = q
+      .where('e.time_ns', '>=', after.timeNs)
+      .where((eb) => eb.or([eb('e.time_ns', '>', after.timeNs), eb('e.seq', '>', after.seq)]));
   }
   if (f.types !== undefined && f.types.length > 0) q = q.where('e.type', 'in', [...f.types]);
   q = q.orderBy('e.time_ns').orderBy('e.seq');
@@ -137,6 +128,9 @@ export function* readEvents(store: Store, f: EventFilter): Generator<EventRecord
 
 /** Every CPU a boot's events mention, so that state can list the ones not yet observed as unknown. */
 export function bootCpus(store: Store, boot: string): number[] {
+  // The projection keeps the list; without one (a database from before projections), ask the events.
+  const projected = store.db.selectFrom('projected_boots').select('cpus').where('boot_id', '=', boot);
+  for (const r of iterate(store, projected)) return JSON.parse(r['cpus'] as string) as number[];
   const q = store.db
     .selectFrom('events')
     .select('cpu')

@@ -60,6 +60,16 @@ export interface SpansTable {
   version: number;
 }
 
+export interface ProjectedBootsTable {
+  boot_id: string;
+  version: number;
+  cpus: string;
+  first_ns: bigint | null;
+  last_ns: bigint | null;
+  events: number;
+  last_seq: number;
+}
+
 export interface DB {
   sources: SourcesTable;
   boots: BootsTable;
@@ -67,4 +77,5 @@ export interface DB {
   anchors: AnchorsTable;
   checkpoints: CheckpointsTable;
   spans: SpansTable;
+  projected_boots: ProjectedBootsTable;
 }
