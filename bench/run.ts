@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { importFile } from '../src/app/import-files.js';
 import { stateAt } from '../src/app/state-at.js';
-import { readLines } from '../src/ingest/lines.js';
+import { readLineBatches } from '../src/ingest/lines.js';
 import { openStore } from '../src/store/db.js';
 import { rebuildProjections } from '../src/store/projections.js';
 import { listBoots } from '../src/store/read.js';
@@ -34,7 +34,7 @@ async function time<T>(fn: () => Promise<T> | T): Promise<[T, number]> {
 async function readLimit(path: string): Promise<number> {
   const [, s] = await time(async () => {
     let n = 0;
-    for await (const _ of readLines(path)) n++;
+    for await (const batch of readLineBatches(path)) n += batch.length;
     return n;
   });
   return s;

@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { KvmlogError } from '../errors.js';
 import type { Format } from '../ingest/format.js';
 import { type ImportSummary, importLines } from '../ingest/importer.js';
-import { readLines } from '../ingest/lines.js';
+import { readLineBatches } from '../ingest/lines.js';
 import { ImportTransaction } from '../store/append.js';
 import type { Store } from '../store/db.js';
 import { rebuildProjections } from '../store/projections.js';
@@ -54,7 +54,7 @@ async function importPath(store: Store, path: string, shownAs: string, opts: Imp
   const tx = ImportTransaction.begin(store, { sha256, path: shownAs, format: opts.format ?? 'auto', host });
   try {
     const progress = opts.onProgress;
-    const summary = await importLines(readLines(path, progress && ((b) => progress(b, size))), tx, {
+    const summary = await importLines(readLineBatches(path, progress && ((b) => progress(b, size))), tx, {
       format: opts.format,
       name: shownAs,
       attachTo: opts.boot,

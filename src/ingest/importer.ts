@@ -89,13 +89,14 @@ export interface ImportOptions {
 
 const HEAD_LINES = 64;
 
-export async function importLines(lines: AsyncIterable<Line>, sink: ImportSink, opts: ImportOptions): Promise<ImportSummary> {
-  const it = lines[Symbol.asyncIterator]();
+export async function importLines(batches: AsyncIterable<readonly Line[]>, sink: ImportSink, opts: ImportOptions): Promise<ImportSummary> {
+  const it = batches[Symbol.asyncIterator]();
   const head: Line[] = [];
+  const rest: Line[] = [];
   while (head.length < HEAD_LINES) {
     const r = await it.next();
     if (r.done) break;
-    head.push(r.value);
+    for (const l of r.value) (head.length < HEAD_LINES ? head : rest).push(l);
   }
   if (head.every((l) => l.text.trim() === '')) throw new KvmlogError('input', `${opts.name}: empty; nothing to import`);
   const format = opts.format ?? detectFormat(head.map((l) => l.text));
@@ -107,8 +108,12 @@ export async function importLines(lines: AsyncIterable<Line>, sink: ImportSink, 
   }
   const reader = readerFor(format);
   const splitter = new BootSplitter(format, sink, opts);
-  for (const l of head) splitter.line(l, reader.read(l));
-  for (let r = await it.next(); !r.done; r = await it.next()) splitter.line(r.value, reader.read(r.value));
+  const feed = (lines: readonly Line[]) => {
+    for (const l of lines) splitter.line(l, reader.read(l));
+  };
+  feed(head);
+  feed(rest);
+  for (let r = await it.next(); !r.done; r = await it.next()) feed(r.value);
   splitter.tail(reader.end());
   return splitter.finish();
 }
