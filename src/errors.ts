@@ -1,7 +1,9 @@
 /**
  * The one error type users see. Everything that is the user's input or environment (a missing file, a
- * database from elsewhere, a bad --at) becomes a KvmlogError with a one-line message; commands print it
- * with `this.error` and no stack. Anything else is a bug and keeps its stack.
+ * database from elsewhere, a bad --at) becomes a KvmlogError with a one-line message; the command boundary
+ * (cli/base.ts) prints it as `kvmlog: …` with exit status 2 and no stack. Anything else is a bug and keeps
+ * its stack. Expected outcomes that are not failures are result unions where they arise (ImportResult,
+ * Outcome, CheckpointLookup).
  */
 export type ErrorCode =
   | 'input'
@@ -20,8 +22,3 @@ export class KvmlogError extends Error {
     this.name = 'KvmlogError';
   }
 }
-
-export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: KvmlogError };
-
-export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
-export const fail = (code: ErrorCode, message: string): Result<never> => ({ ok: false, error: new KvmlogError(code, message) });

@@ -49,7 +49,6 @@ export type LifecycleEvent =
   | { type: 'marker'; text: string };
 
 export type EventType = LifecycleEvent['type'];
-export type EventOf<T extends EventType> = Extract<LifecycleEvent, { type: T }>;
 
 export const EVENT_TYPES: readonly EventType[] = [
   'boot',
@@ -86,8 +85,6 @@ export function subjectCpu(e: LifecycleEvent): number | null {
   return 'cpu' in e ? e.cpu : null;
 }
 
-/** Events whose meaning needs the CPU they happened on. */
-export type PerCpuEvent = Extract<LifecycleEvent, { cpu: number }>;
 
 /** Where an event came from: enough to show the user the exact input line. */
 export interface Provenance {
