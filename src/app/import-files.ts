@@ -11,7 +11,7 @@ import { type ImportSummary, importLines } from '../ingest/importer.js';
 import { readLineBatches } from '../ingest/lines.js';
 import { ImportTransaction } from '../store/append.js';
 import type { Store } from '../store/db.js';
-import { rebuildProjections } from '../store/projections.js';
+import { rebuildProjections, updateProjections } from '../store/projections.js';
 import { listBoots, sourceByHash } from '../store/read.js';
 
 export interface ImportOptions {
@@ -51,6 +51,7 @@ async function importPath(store: Store, path: string, shownAs: string, opts: Imp
   if (opts.boot !== undefined) await requireBoot(store, opts.boot);
 
   const host = opts.host ?? (shownAs === '-' ? 'stdin' : basename(shownAs).replace(/\.[^.]*$/, ''));
+  const erasBefore = new Map(listBoots(store).map((b) => [b.id, b.era]));
   const tx = ImportTransaction.begin(store, { sha256, path: shownAs, format: opts.format ?? 'auto', host });
   try {
     const progress = opts.onProgress;
@@ -68,8 +69,13 @@ async function importPath(store: Store, path: string, shownAs: string, opts: Imp
         `${shownAs}:${first.line}: ${first.message} (--strict: nothing imported; ${summary.warnings.length} warning(s) in all)`,
       );
     }
-    // The boots this input touched get their projections rebuilt in the same transaction.
-    for (const boot of listBoots(store).filter((b) => summary.boots.includes(b.id))) rebuildProjections(store, boot.id, boot.era);
+    // The boots this input added to get their projections brought up to date in the same transaction.
+    const appended = tx.appended();
+    for (const boot of listBoots(store).filter((b) => appended.has(b.id))) {
+      // The era decides what events mean: when this input changed it, nothing projected before holds.
+      if (erasBefore.has(boot.id) && erasBefore.get(boot.id) !== boot.era) rebuildProjections(store, boot.id, boot.era);
+      else updateProjections(store, boot.id, boot.era, appended.get(boot.id)!);
+    }
     tx.commit(summary);
     return { kind: 'imported', file: shownAs, summary };
   } catch (e) {

@@ -29,10 +29,17 @@ export type Projected =
 
 const holds = (c: CpuState | undefined, k: SpanKind): boolean => (k === 'online' ? c?.online === true : k === 'virt' ? c?.virt === 'on' : c?.tdx === true);
 
-export function* project(era: Era | null, events: Iterable<EventRecord>, every: number): Generator<Projected> {
-  let s = initialState(era);
+/** Where a fold resumes: a checkpoint's state and the spans open at it. */
+export interface Resume {
+  readonly state: HostState;
+  readonly open: readonly { cpu: number; kind: SpanKind; fromNs: bigint; fromSeq: number }[];
+}
+
+export function* project(era: Era | null, events: Iterable<EventRecord>, every: number, from?: Resume): Generator<Projected> {
+  let s = from?.state ?? initialState(era);
   let n = 0;
   const open = new Map<string, { cpu: number; kind: SpanKind; fromNs: bigint; fromSeq: number }>();
+  for (const o of from?.open ?? []) open.set(`${o.cpu}/${o.kind}`, o);
   for (const r of events) {
     const before = s;
     s = apply(s, r.event);

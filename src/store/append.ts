@@ -11,6 +11,7 @@ import type { BootFacts, BootIdentity, ImportSink, ImportSummary, NewBoot } from
 import { eraOfKernel } from '../model/era.js';
 import { subjectCpu } from '../model/event.js';
 import type { Store } from './db.js';
+import type { Appended } from './projections.js';
 
 export interface ImportTarget {
   readonly sha256: string;
@@ -32,6 +33,7 @@ export class ImportTransaction implements ImportSink {
   private readonly findNear: Statement;
   private readonly sourceId: number;
   private open = true;
+  private readonly added = new Map<string, { count: number; minNs: bigint; maxNs: bigint; maxSeq: number; cpus: Set<number> }>();
 
   private constructor(
     private readonly store: Store,
@@ -107,8 +109,20 @@ export class ImportTransaction implements ImportSink {
     const { type, ...fields } = e.event;
     const json = canonicalJson(fields);
     if (toleranceNs > 0n && this.findNear.get(boot, e.timeNs - toleranceNs, e.timeNs + toleranceNs, type, json) !== undefined) return false;
-    const info = this.insertEvent.run(boot, e.timeNs, subjectCpu(e.event), type, json, this.sourceId, e.line, e.raw);
-    return info.changes === 1;
+    const cpu = subjectCpu(e.event);
+    const info = this.insertEvent.run(boot, e.timeNs, cpu, type, json, this.sourceId, e.line, e.raw);
+    if (info.changes !== 1) return false;
+    const a = this.added.get(boot);
+    const seq = Number(info.lastInsertRowid);
+    if (a === undefined) this.added.set(boot, { count: 1, minNs: e.timeNs, maxNs: e.timeNs, maxSeq: seq, cpus: new Set(cpu === null ? [] : [cpu]) });
+    else {
+      a.count++;
+      if (e.timeNs < a.minNs) a.minNs = e.timeNs;
+      if (e.timeNs > a.maxNs) a.maxNs = e.timeNs;
+      if (seq > a.maxSeq) a.maxSeq = seq;
+      if (cpu !== null) a.cpus.add(cpu);
+    }
+    return true;
   }
 
   endBoot(boot: string, f: BootFacts): void {
@@ -125,6 +139,11 @@ export class ImportTransaction implements ImportSink {
     // A host named by the input (journal _HOSTNAME, syslog host field) replaces the file-name fallback.
     if (f.host !== null) this.store.raw.prepare('UPDATE boots SET host = ? WHERE id = ? AND host = ?').run(f.host, boot, this.target.host);
     if (f.kind === 'kdump') this.linkKdump(boot);
+  }
+
+  /** What this import appended, per boot: what the projections must take in. */
+  appended(): ReadonlyMap<string, Appended> {
+    return this.added;
   }
 
   commit(summary: ImportSummary): void {

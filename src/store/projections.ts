@@ -18,10 +18,6 @@ export function rebuildProjections(store: Store, boot: string, era: Parameters<t
   raw.prepare('DELETE FROM checkpoints WHERE boot_id = ?').run(boot);
   raw.prepare('DELETE FROM spans WHERE boot_id = ?').run(boot);
   raw.prepare('DELETE FROM projected_boots WHERE boot_id = ?').run(boot);
-  const cp = raw.prepare('INSERT INTO checkpoints (boot_id, time_ns, seq, version, state) VALUES (?, ?, ?, ?, ?)');
-  const sp = raw.prepare('INSERT INTO spans (boot_id, cpu, kind, from_ns, to_ns, from_seq, to_seq, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-  let checkpoints = 0;
-  let spans = 0;
   const cpus = new Set<number>();
   let count = 0;
   let firstNs: bigint | null = null;
@@ -37,7 +33,65 @@ export function rebuildProjections(store: Store, boot: string, era: Parameters<t
       yield e;
     }
   })();
-  for (const p of project(era, events, CHECKPOINT_EVERY)) {
+  const written = writeProjected(store, boot, project(era, events, CHECKPOINT_EVERY));
+  raw
+    .prepare('INSERT INTO projected_boots (boot_id, version, cpus, first_ns, last_ns, events, last_seq) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    .run(boot, PROJECTION_VERSION, JSON.stringify([...cpus].sort((a, b) => a - b)), firstNs, lastNs, count, lastSeq);
+  return written;
+}
+
+/** What an import appended to a boot: enough to bring its projection up to date without a full fold. */
+export interface Appended {
+  readonly count: number;
+  readonly minNs: bigint;
+  readonly maxNs: bigint;
+  readonly maxSeq: number;
+  readonly cpus: ReadonlySet<number>;
+}
+
+/**
+ * Brings a boot's projections up to date after an import appended events: the fold resumes from the last
+ * checkpoint before the earliest new event, with the spans open there; everything after it is recomputed.
+ * Falls back to a full rebuild where there is nothing to resume from.
+ */
+export function updateProjections(store: Store, boot: string, era: Parameters<typeof project>[0], added: Appended): { checkpoints: number; spans: number } {
+  const raw = store.raw;
+  const cp = raw
+    .prepare('SELECT time_ns, seq, state FROM checkpoints WHERE boot_id = ? AND version = ? AND time_ns < ? ORDER BY time_ns DESC, seq DESC LIMIT 1')
+    .safeIntegers(true)
+    .get(boot, PROJECTION_VERSION, added.minNs) as { time_ns: bigint; seq: bigint; state: string } | undefined;
+  const stats = raw
+    .prepare('SELECT cpus, first_ns, last_ns, events, last_seq FROM projected_boots WHERE boot_id = ? AND version = ?')
+    .safeIntegers(true)
+    .get(boot, PROJECTION_VERSION) as { cpus: string; first_ns: bigint | null; last_ns: bigint | null; events: bigint; last_seq: bigint } | undefined;
+  if (cp === undefined || stats === undefined) return rebuildProjections(store, boot, era);
+  const at = { timeNs: cp.time_ns, seq: Number(cp.seq) };
+  // Spans the checkpoint had already closed stay; those still open at it resume; the rest are recomputed.
+  const after = '(to_ns IS NULL OR to_ns > ? OR (to_ns = ? AND to_seq > ?))';
+  const open = (
+    raw
+      .prepare(`SELECT cpu, kind, from_ns, from_seq FROM spans WHERE boot_id = ? AND ${after} AND (from_ns < ? OR (from_ns = ? AND from_seq <= ?))`)
+      .safeIntegers(true)
+      .all(boot, at.timeNs, at.timeNs, at.seq, at.timeNs, at.timeNs, at.seq) as { cpu: bigint; kind: SpanKind; from_ns: bigint; from_seq: bigint }[]
+  ).map((r) => ({ cpu: Number(r.cpu), kind: r.kind, fromNs: r.from_ns, fromSeq: Number(r.from_seq) }));
+  raw.prepare(`DELETE FROM spans WHERE boot_id = ? AND ${after}`).run(boot, at.timeNs, at.timeNs, at.seq);
+  raw.prepare('DELETE FROM checkpoints WHERE boot_id = ? AND (time_ns > ? OR (time_ns = ? AND seq > ?))').run(boot, at.timeNs, at.timeNs, at.seq);
+  const written = writeProjected(store, boot, project(era, pagedEvents(store, boot, at), CHECKPOINT_EVERY, { state: deserializeState(cp.state), open }));
+  const cpus = new Set([...(JSON.parse(stats.cpus) as number[]), ...added.cpus]);
+  const min = (a: bigint | null, b: bigint) => (a === null || b < a ? b : a);
+  const max = (a: bigint | null, b: bigint) => (a === null || b > a ? b : a);
+  raw
+    .prepare('UPDATE projected_boots SET cpus = ?, first_ns = ?, last_ns = ?, events = ?, last_seq = ? WHERE boot_id = ?')
+    .run(JSON.stringify([...cpus].sort((a, b) => a - b)), min(stats.first_ns, added.minNs), max(stats.last_ns, added.maxNs), Number(stats.events) + added.count, Math.max(Number(stats.last_seq), added.maxSeq), boot);
+  return written;
+}
+
+function writeProjected(store: Store, boot: string, projected: Iterable<ReturnType<typeof project> extends Generator<infer P> ? P : never>): { checkpoints: number; spans: number } {
+  const cp = store.raw.prepare('INSERT INTO checkpoints (boot_id, time_ns, seq, version, state) VALUES (?, ?, ?, ?, ?)');
+  const sp = store.raw.prepare('INSERT INTO spans (boot_id, cpu, kind, from_ns, to_ns, from_seq, to_seq, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+  let checkpoints = 0;
+  let spans = 0;
+  for (const p of projected) {
     if (p.kind === 'checkpoint') {
       cp.run(boot, p.timeNs, p.seq, PROJECTION_VERSION, serializeState(p.state));
       checkpoints++;
@@ -47,9 +101,6 @@ export function rebuildProjections(store: Store, boot: string, era: Parameters<t
       spans++;
     }
   }
-  raw
-    .prepare('INSERT INTO projected_boots (boot_id, version, cpus, first_ns, last_ns, events, last_seq) VALUES (?, ?, ?, ?, ?, ?, ?)')
-    .run(boot, PROJECTION_VERSION, JSON.stringify([...cpus].sort((a, b) => a - b)), firstNs, lastNs, count, lastSeq);
   return { checkpoints, spans };
 }
 
@@ -57,8 +108,8 @@ export function rebuildProjections(store: Store, boot: string, era: Parameters<t
  * A boot's events in (time, seq) order, read a page at a time: the connection must stay free for the inserts
  * of the rebuild, and memory bounded whatever the boot's size.
  */
-function* pagedEvents(store: Store, boot: string, page = 10_000): Generator<EventRecord> {
-  let after: { timeNs: bigint; seq: number } | undefined;
+function* pagedEvents(store: Store, boot: string, start?: { timeNs: bigint; seq: number }, page = 10_000): Generator<EventRecord> {
+  let after = start;
   for (;;) {
     const rows = [...readEvents(store, { boot, after, limit: page })];
     yield* rows;

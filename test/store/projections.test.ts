@@ -66,6 +66,78 @@ describe('checkpoints', () => {
   });
 });
 
+describe('projections kept up to date import by import', () => {
+  it('equal a full rebuild, when later captures add events before, between and after the stored ones', async () => {
+    const t = await testStore();
+    try {
+      // The trace, then the kernel log of the same boot (events from 0 s on), then the console (a power-off at 37.8 s).
+      for (const f of ['ftrace-lifecycle.txt', 'dmesg-lifecycle.txt', 'console-lifecycle.log']) await t.import(fixture('linux-6.1-qemu', f));
+      const boot = t.boots().find((b) => b.kernel === '6.1.0-56-amd64')!;
+      const snapshot = () => ({
+        spans: readSpans(t.store, { boot: boot.id }),
+        checkpoints: t.store.raw.prepare('SELECT time_ns, seq, state FROM checkpoints WHERE boot_id = ? ORDER BY time_ns, seq').all(boot.id),
+        stats: t.boots().find((b) => b.id === boot.id),
+        states: ['0.5', '13', '15', '25.08', '30', '38'].map((s) => stateAt(t.store, t.boots().find((b) => b.id === boot.id)!, BigInt(Math.round(Number(s) * 1e6)) * 1000n).state),
+      });
+      const incremental = snapshot();
+      t.store.raw.transaction(() => rebuildProjections(t.store, boot.id, boot.era))();
+      const full = snapshot();
+      assert.deepEqual(incremental.spans, full.spans);
+      assert.deepEqual(incremental.checkpoints.length > 0 ? incremental.states : [], full.checkpoints.length > 0 ? full.states : []);
+      assert.deepEqual(incremental.states, full.states);
+      assert.deepEqual(incremental.stats, full.stats);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('resuming from a checkpoint', () => {
+  it('a capture attached to a long boot resumes the fold before its first event, with the same result as a full rebuild', async () => {
+    const t = await testStore();
+    try {
+      const lines: string[] = ['# tracer: nop'];
+      for (let i = 0; i < 3000; i++) {
+        const cpu = i % 4;
+        const s = (10 + i / 1e6).toFixed(6);
+        lines.push(
+          Math.floor(i / 4) % 2 === 0
+            ? `         cpuhp/${cpu}-30      [00${cpu}] .....    ${s}: svm_enable_virtualization_cpu_ret: (kvm_arch_enable_virtualization_cpu+0xc4/0x280 [kvm] <- svm_enable_virtualization_cpu) ret=0`
+            : `         cpuhp/${cpu}-30      [00${cpu}] ...1.    ${s}: svm_disable_virtualization_cpu: (svm_disable_virtualization_cpu+0x4/0xb0 [kvm_amd])`,
+        );
+      }
+      const first = await t.importText('long.txt', `${lines.join('\n')}\n`);
+      const boot = first.summary.boots[0]!;
+      // A second capture of that boot: a CPU 7 appears mid-history, and CPU 1 is turned off between two events.
+      await t.importText(
+        'more.txt',
+        [
+          '        kvmvm-9  [007] .....    10.002000: svm_enable_virtualization_cpu_ret: (kvm_arch_enable_virtualization_cpu+0xc4/0x280 [kvm] <- svm_enable_virtualization_cpu) ret=0',
+          '        kvmvm-9  [001] ...1.    10.002100: svm_disable_virtualization_cpu: (svm_disable_virtualization_cpu+0x4/0xb0 [kvm_amd])',
+          '        kvmvm-9  [007] ...1.    10.004000: svm_disable_virtualization_cpu: (svm_disable_virtualization_cpu+0x4/0xb0 [kvm_amd])',
+          '',
+        ].join('\n'),
+        { boot },
+      );
+      const b = () => t.boots().find((x) => x.id === boot)!;
+      const snapshot = () => ({
+        spans: readSpans(t.store, { boot }),
+        checkpoints: t.store.raw.prepare('SELECT time_ns, seq, state FROM checkpoints WHERE boot_id = ? ORDER BY time_ns, seq').all(boot),
+        stats: b(),
+        cpus: stateAt(t.store, b(), 10_003_000_000n).cpus,
+      });
+      const incremental = snapshot();
+      assert.ok(incremental.checkpoints.length >= 10);
+      assert.deepEqual(incremental.cpus, [0, 1, 2, 3, 7]);
+      assert.deepEqual(readSpans(t.store, { boot, cpu: 7 }).map((s) => [s.fromNs, s.toNs]), [[10_002_000_000n, 10_004_000_000n]]);
+      t.store.raw.transaction(() => rebuildProjections(t.store, boot, b().era))();
+      assert.deepEqual(incremental, snapshot());
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('spans', () => {
   it('the real 6.1 lifecycle: VM A post-VMXON spans per CPU, CPU 2 cut by its offline window', async () => {
     const t = await testStore();
