@@ -2,6 +2,15 @@ import { Command, Flags } from '@oclif/core';
 import { KvmlogError } from '../errors.js';
 import type { Store } from '../store/db.js';
 
+/** SQLite failures that are the user's situation, not a bug: one line each. */
+const SQLITE_MESSAGES: Readonly<Record<string, string>> = {
+  SQLITE_BUSY: 'busy: another kvmlog is still writing to it (an import); try again when it has finished',
+  SQLITE_READONLY: 'cannot write to it (read-only file or directory)',
+  SQLITE_CORRUPT: 'the database file is corrupt',
+  SQLITE_NOTADB: 'not a kvmlog database',
+  SQLITE_FULL: 'the disk is full; nothing was imported',
+};
+
 /**
  * What every kvmlog command shares: where the store is, JSON output, and turning a KvmlogError into
  * one clean line on stderr (no stack) at the command boundary.
@@ -17,7 +26,11 @@ export abstract class KvmlogCommand extends Command {
     json: Flags.boolean({ description: 'print machine-readable JSON (the contract scripts read)', helpGroup: 'GLOBAL' }),
   };
 
+  /** The database this command opened, for error messages. */
+  private dbPath: string | undefined;
+
   protected async withStore<T>(path: string, fn: (store: Store) => Promise<T> | T): Promise<T> {
+    this.dbPath = path;
     // Loaded here so that --help never pays for SQLite and kysely.
     const { openStore } = await import('../store/db.js');
     const store = await openStore(path);
@@ -38,7 +51,9 @@ export abstract class KvmlogCommand extends Command {
     process.stderr.write(`${text}\n`);
   }
 
-  protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
+  protected override async catch(err: Error & { exitCode?: number; code?: unknown }): Promise<unknown> {
+    const sqlite = SQLITE_MESSAGES[String(err.code)];
+    if (sqlite !== undefined) err = new KvmlogError('database', `${this.dbPath ?? 'the database'}: ${sqlite}`);
     if (err instanceof KvmlogError) {
       // One unwrapped line, so that file:line stays greppable; oclif's own error box wraps at 80 columns.
       process.stderr.write(`kvmlog: ${err.message}\n`);

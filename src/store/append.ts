@@ -74,17 +74,29 @@ export class ImportTransaction implements ImportSink {
       }
     }
     const score = new Map<string, number>();
+    const comparable = new Map<string, number>();
+    const within = MATCH_WITHIN_NS + identity.toleranceNs;
     for (const a of late) {
-      const hits = new Set<string>();
+      // The instants at which each boot printed this line near the anchor's time (two captures of the boot,
+      // such as dmesg and /dev/kmsg, store the same line at the same instant: one instant).
+      const hits = new Map<string, Set<bigint>>();
       for (const s of stored.get(a.key) ?? []) {
         const d = s.timeNs - a.timeNs;
-        const within = MATCH_WITHIN_NS + identity.toleranceNs;
-        if (d <= within && d >= -within) hits.add(s.boot);
+        if (d <= within && d >= -within) hits.set(s.boot, (hits.get(s.boot) ?? new Set()).add(s.timeNs));
       }
-      for (const b of hits) score.set(b, (score.get(b) ?? 0) + 1);
+      // Only an unambiguous match counts: a line a boot prints over and over (the same probe hit on every
+      // VMXON) finds a twin within the window in any busy boot, by chance.
+      // The same line at the very same instant is the same record whatever else is near (a console holds both
+      // the ring buffer's and the printk rendering of one tracepoint, a few hundred µs apart).
+      for (const [b, instants] of hits) {
+        comparable.set(b, (comparable.get(b) ?? 0) + 1);
+        if (instants.size === 1 || instants.has(a.timeNs)) score.set(b, (score.get(b) ?? 0) + 1);
+      }
     }
     const need = Math.min(MATCH_MIN, late.length);
-    const ranked = [...score].filter(([b, n]) => n >= need && this.compatible(b, identity)).sort((x, y) => y[1] - x[1]);
+    // Two captures of one boot agree on most lines they share; two busy boots agree by chance on a few.
+    const agrees = (b: string, n: number) => n >= need && n * 2 >= (comparable.get(b) ?? 0);
+    const ranked = [...score].filter(([b, n]) => agrees(b, n) && this.compatible(b, identity)).sort((x, y) => y[1] - x[1]);
     if (ranked.length === 0 || (ranked.length > 1 && ranked[1]![1] === ranked[0]![1])) return null;
     return ranked[0]![0];
   }

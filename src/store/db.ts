@@ -28,7 +28,8 @@ export async function openStore(path: string): Promise<Store> {
     raw = new Database(path);
     raw.pragma('journal_mode = WAL');
     raw.pragma('foreign_keys = ON');
-    raw.pragma('busy_timeout = 10000');
+    // An import holds the write lock for its whole input; a second writer waits for it rather than fail.
+    raw.pragma('busy_timeout = 300000');
   } catch (e) {
     throw new KvmlogError('database', `${path}: cannot open the database: ${(e as Error).message}`);
   }
