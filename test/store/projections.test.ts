@@ -13,21 +13,27 @@ import { listBoots, readEvents } from '../../src/store/read.js';
 import { fixture } from '../helpers/cli.js';
 import { testStore } from '../helpers/store.js';
 
+/** ftrace text of `n` VMXON/VMXOFF transitions over 4 CPUs, 1 µs apart from 10 s, in the 6.12 recording's shapes. */
+function longTrace(n: number): string[] {
+  const lines = ['# tracer: nop'];
+  for (let i = 0; i < n; i++) {
+    const cpu = i % 4;
+    const s = (10 + i / 1e6).toFixed(6);
+    lines.push(
+      Math.floor(i / 4) % 2 === 0
+        ? `         cpuhp/${cpu}-30      [00${cpu}] .....    ${s}: svm_enable_virtualization_cpu_ret: (kvm_arch_enable_virtualization_cpu+0xc4/0x280 [kvm] <- svm_enable_virtualization_cpu) ret=0`
+        : `         cpuhp/${cpu}-30      [00${cpu}] ...1.    ${s}: svm_disable_virtualization_cpu: (svm_disable_virtualization_cpu+0x4/0xb0 [kvm_amd])`,
+    );
+  }
+  return lines;
+}
+
 describe('checkpoints', () => {
   it('state at any instant equals the fold from the start, across many checkpoints', async () => {
     const t = await testStore();
     try {
-      // A long history: 5000 VMXON/VMXOFF transitions over 4 CPUs, 1 µs apart, VM create/destroy between.
-      const lines: string[] = ['# tracer: nop'];
-      for (let i = 0; i < 5000; i++) {
-        const cpu = i % 4;
-        const s = (10 + i / 1e6).toFixed(6);
-        lines.push(
-          Math.floor(i / 4) % 2 === 0
-            ? `         cpuhp/${cpu}-30      [00${cpu}] .....    ${s}: svm_enable_virtualization_cpu_ret: (kvm_arch_enable_virtualization_cpu+0xc4/0x280 [kvm] <- svm_enable_virtualization_cpu) ret=0`
-            : `         cpuhp/${cpu}-30      [00${cpu}] ...1.    ${s}: svm_disable_virtualization_cpu: (svm_disable_virtualization_cpu+0x4/0xb0 [kvm_amd])`,
-        );
-      }
+      // A long history: 5000 VMXON/VMXOFF transitions over 4 CPUs, 1 µs apart.
+      const lines = longTrace(5000);
       await t.importText('long.txt', `${lines.join('\n')}\n`);
       const [boot] = t.boots();
       const cps = t.store.raw.prepare('SELECT count(*) AS n, min(version) AS v FROM checkpoints WHERE boot_id = ?').get(boot!.id) as { n: number; v: number };
@@ -96,16 +102,7 @@ describe('resuming from a checkpoint', () => {
   it('a capture attached to a long boot resumes the fold before its first event, with the same result as a full rebuild', async () => {
     const t = await testStore();
     try {
-      const lines: string[] = ['# tracer: nop'];
-      for (let i = 0; i < 3000; i++) {
-        const cpu = i % 4;
-        const s = (10 + i / 1e6).toFixed(6);
-        lines.push(
-          Math.floor(i / 4) % 2 === 0
-            ? `         cpuhp/${cpu}-30      [00${cpu}] .....    ${s}: svm_enable_virtualization_cpu_ret: (kvm_arch_enable_virtualization_cpu+0xc4/0x280 [kvm] <- svm_enable_virtualization_cpu) ret=0`
-            : `         cpuhp/${cpu}-30      [00${cpu}] ...1.    ${s}: svm_disable_virtualization_cpu: (svm_disable_virtualization_cpu+0x4/0xb0 [kvm_amd])`,
-        );
-      }
+      const lines = longTrace(3000);
       const first = await t.importText('long.txt', `${lines.join('\n')}\n`);
       const boot = first.summary.boots[0]!;
       // A second capture of that boot: a CPU 7 appears mid-history, and CPU 1 is turned off between two events.
