@@ -1,3 +1,4 @@
+import { ERAS } from '../era.js';
 import type { EventRecord } from '../event.js';
 import type { Rule } from './rule.js';
 
@@ -5,7 +6,7 @@ import type { Rule } from './rule.js';
 export const enableAfterShutdown: Rule = {
   id: 'enable-after-shutdown',
   severity: 'error',
-  eras: ['E0', 'E1', 'E2', 'E3', 'E4'],
+  eras: ERAS,
   summary: 'virtualization enabled on a CPU after shutdown began',
   reason:
     'system_state is RESTART/HALT/POWER_OFF before syscore_shutdown, and kvm_enable_virtualization refuses (-EBUSY) from 6.4; ≤6.3 the reboot notifier ran before system_state changed, so a forced reboot could race a VMXON after kvm_reboot (I-11, I-23)',

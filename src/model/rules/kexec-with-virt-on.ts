@@ -1,3 +1,4 @@
+import { ERAS } from '../era.js';
 import type { EventRecord } from '../event.js';
 import type { Rule } from './rule.js';
 import { VirtWitness } from './witness.js';
@@ -10,7 +11,7 @@ import { VirtWitness } from './witness.js';
 export const kexecWithVirtOn: Rule = {
   id: 'kexec-with-virt-on',
   severity: 'error',
-  eras: ['E0', 'E1', 'E2', 'E3', 'E4'],
+  eras: ERAS,
   summary: 'kexec or crash into a new kernel while a CPU is still post-VMXON',
   reason:
     'VMX root forbids the mode switches purgatory needs, and blocks INIT, so the next kernel cannot bring the CPU up (I-1); the crash path must emergency-disable every CPU (I-3)',

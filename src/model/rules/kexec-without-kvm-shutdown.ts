@@ -1,3 +1,4 @@
+import { ERAS } from '../era.js';
 import type { EventRecord } from '../event.js';
 import type { Rule } from './rule.js';
 
@@ -5,7 +6,7 @@ import type { Rule } from './rule.js';
 export const kexecWithoutKvmShutdown: Rule = {
   id: 'kexec-without-kvm-shutdown',
   severity: 'error',
-  eras: ['E0', 'E1', 'E2', 'E3', 'E4'],
+  eras: ERAS,
   summary: 'normal kexec while KVM had virtualization enabled, with no kvm_shutdown first',
   reason:
     'from 6.4 (KVM on syscore) until 7bb943806ff6 "kexec: do syscore_shutdown() in kernel_kexec" (6.8, 6.7.y) kexec skipped kvm_shutdown and left the kexec\'ing CPU post-VMXON: triple faults in the new kernel (I-2)',

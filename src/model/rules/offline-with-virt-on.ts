@@ -1,3 +1,4 @@
+import { ERAS } from '../era.js';
 import type { Rule } from './rule.js';
 import { VirtWitness } from './witness.js';
 
@@ -8,7 +9,7 @@ import { VirtWitness } from './witness.js';
 export const offlineWithVirtOn: Rule = {
   id: 'offline-with-virt-on',
   severity: 'warning',
-  eras: ['E0', 'E1', 'E2', 'E3', 'E4'],
+  eras: ERAS,
   summary: 'a CPU went offline still post-VMXON',
   reason: 'the KVM offline callback must VMXOFF before the CPU dies; in VMX root INIT is blocked, so the CPU cannot be onlined again',
   start() {

@@ -1,10 +1,11 @@
+import { ERAS } from '../era.js';
 import type { Rule } from './rule.js';
 
 /** I-7: a KVM/TDX hotplug callback that returns an error aborts the CPU's online (or the enable). */
 export const onlineCallbackFailed: Rule = {
   id: 'online-callback-failed',
   severity: 'error',
-  eras: ['E0', 'E1', 'E2', 'E3', 'E4'],
+  eras: ERAS,
   summary: 'a KVM or TDX hotplug callback returned an error',
   reason: 'a failing kvm_online_cpu / tdx_online_cpu aborts the CPU online (cpuhp rolls back), or fails kvm_enable_virtualization on a 0→1 (I-7)',
   start() {

@@ -1,3 +1,4 @@
+import { ERAS } from '../era.js';
 import type { EventRecord } from '../event.js';
 import type { Hit, Rule, Step } from './rule.js';
 import { VirtWitness } from './witness.js';
@@ -12,7 +13,7 @@ const SETTLE_NS = 500_000_000n;
 export const onlineMissedVirtEnable: Rule = {
   id: 'online-missed-virt-enable',
   severity: 'error',
-  eras: ['E0', 'E1', 'E2', 'E3', 'E4'],
+  eras: ERAS,
   summary: 'a CPU came online while the usage count was above zero without the KVM online callback enabling it',
   reason:
     'kvm_online_cpu (kvm_starting_cpu before 6.3) must VMXON a CPU before it reaches CPUHP_ONLINE while kvm_usage_count > 0; otherwise VMs scheduled there fault — the window discussed upstream in April 2024 (I-6)',

@@ -1,3 +1,4 @@
+import { ERAS } from '../era.js';
 import type { EventRecord } from '../event.js';
 import type { Rule } from './rule.js';
 import { VirtWitness } from './witness.js';
@@ -6,7 +7,7 @@ import { VirtWitness } from './witness.js';
 export const suspendWithVirtOn: Rule = {
   id: 'suspend-with-virt-on',
   severity: 'error',
-  eras: ['E0', 'E1', 'E2', 'E3', 'E4'],
+  eras: ERAS,
   summary: 'a CPU was still post-VMXON while the system was suspended',
   reason:
     'non-boot CPUs go down through cpuhp (kvm_offline_cpu / kvm_dying_cpu), the boot CPU through kvm_suspend in syscore_suspend; a CPU left in VMX operation across S3 loses that state (I-12)',

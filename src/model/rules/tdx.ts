@@ -1,15 +1,15 @@
 /** TDX rules (kernel-lifecycle.md §2.5, §2.6, I-14 … I-17). */
+import { ERAS } from '../era.js';
 import type { Rule } from './rule.js';
 import { VirtWitness } from './witness.js';
 
 // TDX exists from 6.8 (E2); a TDX event in a boot of unknown era places it there, so event-driven TDX
-// rules hold in every era.
-const EVERY_ERA = ['E0', 'E1', 'E2', 'E3', 'E4'] as const;
+// rules hold in every era (ERAS).
 
 export const tdxCpuEnableWithoutVirt: Rule = {
   id: 'tdx-cpu-enable-without-virt',
   severity: 'error',
-  eras: EVERY_ERA,
+  eras: ERAS,
   summary: 'TDX LP init on a CPU not post-VMXON',
   reason: 'tdx_cpu_enable makes SEAMCALLs, which #UD outside VMX operation: -EACCES; 6.16–7.0 KVM also WARNs (I-14)',
   start() {
@@ -53,7 +53,7 @@ export const tdxEnableIncomplete: Rule = {
 export const tdxModuleInitFailed: Rule = {
   id: 'tdx-module-init-failed',
   severity: 'error',
-  eras: EVERY_ERA,
+  eras: ERAS,
   summary: 'TDX module initialization failed',
   reason: 'the TDX module status becomes ERROR, which is sticky: every later tdx_enable returns -EINVAL until reboot (I-16)',
   start() {

@@ -1,10 +1,11 @@
+import { ERAS } from '../era.js';
 import type { Rule } from './rule.js';
 
 /** I-8: kvm_usage_count never goes below zero. */
 export const usageUnderflow: Rule = {
   id: 'usage-underflow',
   severity: 'error',
-  eras: ['E0', 'E1', 'E2', 'E3', 'E4'],
+  eras: ERAS,
   summary: 'the usage count was decremented at zero',
   reason:
     '≤6.11 hits BUG_ON(!kvm_usage_count); 6.12+ has no check, so the count goes to -1 and the next enable sees non-zero, returns 0, and never registers cpuhp or VMXONs (I-8)',

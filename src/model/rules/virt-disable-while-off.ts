@@ -1,3 +1,4 @@
+import { ERAS } from '../era.js';
 import type { Rule } from './rule.js';
 import { VirtWitness } from './witness.js';
 
@@ -5,7 +6,7 @@ import { VirtWitness } from './witness.js';
 export const virtDisableWhileOff: Rule = {
   id: 'virt-disable-while-off',
   severity: 'warning',
-  eras: ['E0', 'E1', 'E2', 'E3', 'E4'],
+  eras: ERAS,
   summary: 'a per-CPU disable on a CPU whose virtualization was already off, outside reboot or emergency',
   reason: 'VMXOFF outside VMX operation faults; the fault is tolerated only with kvm_rebooting set, else kvm_spurious_fault() is BUG_ON(!kvm_rebooting) (I-10)',
   start() {

@@ -1,10 +1,11 @@
+import { ERAS } from '../era.js';
 import type { Rule } from './rule.js';
 
 /** I-9: the per-CPU enable failed (VMXON faulted, or VMX was already on). */
 export const virtEnableFailed: Rule = {
   id: 'virt-enable-failed',
   severity: 'error',
-  eras: ['E0', 'E1', 'E2', 'E3', 'E4'],
+  eras: ERAS,
   summary: 'the per-CPU virtualization enable failed',
   reason:
     'kvm: enabling virtualization on CPU%d failed: -EBUSY when CR4.VMXE was already set (another VMXON owner), -EFAULT when VMXON faulted (FEAT_CTL locked without VMX); the enable that needed it fails with -EIO (I-9)',
