@@ -2,6 +2,10 @@
 import { ERAS } from '../era.js';
 import type { Rule } from './rule.js';
 import { VirtWitness } from './witness.js';
+import type { HostState } from '../state.js';
+
+/** LP init was seen on some CPU: only then does its absence on another say anything (no probe, no evidence). */
+const lpInitSeen = (s: HostState): boolean => [...s.cpus.values()].some((c) => c.tdx === true);
 
 // TDX exists from 6.8 (E2); a TDX event in a boot of unknown era places it there, so event-driven TDX
 // rules hold in every era (ERAS).
@@ -40,8 +44,7 @@ export const tdxEnableIncomplete: Rule = {
         const e = event.event;
         if (e.type !== 'tdx.module_init') return [];
         const cpus = [...before.cpus];
-        // Only where LP init was seen at all: without a tdx_cpu_enable probe its absence says nothing.
-        if (!cpus.some(([, c]) => c.tdx === true)) return [];
+        if (!lpInitSeen(before)) return [];
         return cpus
           .filter(([, c]) => c.online === true && c.tdx !== true)
           .map(([cpu]) => ({ at: event, cpu, message: `TDX module init while online CPU ${cpu} had no LP init`, evidence: [event] }));
@@ -78,7 +81,7 @@ export const tdxOnlineMissedLpInit: Rule = {
       step({ before, event, after }) {
         const e = event.event;
         if (e.type !== 'cpu.online' || before.tdx.module !== 'initialized') return [];
-        if (![...before.cpus].some(([, c]) => c.tdx === true) || after.cpus.get(e.cpu)?.tdx === true) return [];
+        if (!lpInitSeen(before) || after.cpus.get(e.cpu)?.tdx === true) return [];
         return [{ at: event, cpu: e.cpu, message: `CPU ${e.cpu} came online after TDX init without LP init`, evidence: [event] }];
       },
     };
