@@ -8,7 +8,6 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { importFile } from '../src/app/import-files.js';
 import { stateAt } from '../src/app/state-at.js';
 import { readLineBatches } from '../src/ingest/lines.js';
@@ -20,7 +19,8 @@ import { generate } from './generate.js';
 const LINES = Number(process.env['BENCH_LINES'] ?? 1_000_000);
 const STATE_MAX = Number(process.env['BENCH_STATE_MAX'] ?? 1_000_000);
 const dir = mkdtempSync(join(tmpdir(), 'kvmlog-bench-'));
-const bin = fileURLToPath(new URL('../bin/run.js', import.meta.url));
+// Run from the package root (npm run bench), bundled into dist/bench by scripts/bench.js.
+const bin = join(process.cwd(), 'bin/run.js');
 const results: Record<string, unknown> = { machine: { cpus: (await import('node:os')).cpus().length, node: process.version } };
 const say = (s: string) => process.stderr.write(`${s}\n`);
 
@@ -140,7 +140,7 @@ try {
   const t = performance.now();
   execFileSync(process.execPath, [bin, '--help'], { stdio: 'ignore' });
   results['helpMs'] = performance.now() - t;
-  writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(process.cwd(), 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
   const f = (x: unknown) => (typeof x === 'number' ? (Number.isInteger(x) ? String(x) : x.toFixed(3)) : String(x));
   for (const [k, v] of Object.entries(results)) {
     if (Array.isArray(v)) for (const row of v) console.log(`${k}\t${Object.entries(row as object).map(([a, b]) => `${a}=${f(b)}`).join('  ')}`);

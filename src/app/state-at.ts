@@ -3,7 +3,7 @@ import { fold } from '../model/reduce.js';
 import type { HostState } from '../model/state.js';
 import type { Store } from '../store/db.js';
 import { nearestCheckpoint } from '../store/projections.js';
-import { type BootRow, bootCpus, readEvents } from '../store/read.js';
+import { type BootRow, bootCpus, foldEvents } from '../store/read.js';
 
 export interface StateAt {
   readonly boot: BootRow;
@@ -23,7 +23,7 @@ export function stateAt(store: Store, boot: BootRow, atNs: bigint): StateAt {
   const from = cp.kind === 'found' ? cp.checkpoint : null;
   let events = 0;
   const upTo = function* () {
-    for (const r of readEvents(store, { boot: boot.id, toNs: atNs, after: from === null ? undefined : { timeNs: from.timeNs, seq: from.seq } })) {
+    for (const r of foldEvents(store, boot.id, { toNs: atNs, after: from === null ? undefined : { timeNs: from.timeNs, seq: from.seq } })) {
       events++;
       yield r.event;
     }

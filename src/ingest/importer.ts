@@ -11,7 +11,7 @@ import type { BootKind, LifecycleEvent } from '../model/event.js';
 import { type Anchor, anchorKey } from './anchor.js';
 import { type DecodedEvent, Decoder, type Outcome } from './decoder.js';
 import { type Format, detectFormat, readerFor } from './format.js';
-import type { Line } from './lines.js';
+import type { Line, LineBatch } from './lines.js';
 import type { Rec } from './record.js';
 
 /** What is known of a boot's identity when it is placed: a different kernel or command line is a different boot. */
@@ -89,30 +89,36 @@ export interface ImportOptions {
 
 const HEAD_LINES = 64;
 
-export async function importLines(batches: AsyncIterable<readonly Line[]>, sink: ImportSink, opts: ImportOptions): Promise<ImportSummary> {
+export async function importLines(batches: AsyncIterable<LineBatch>, sink: ImportSink, opts: ImportOptions): Promise<ImportSummary> {
   const it = batches[Symbol.asyncIterator]();
-  const head: Line[] = [];
-  const rest: Line[] = [];
+  const first: LineBatch[] = [];
+  const head: string[] = [];
   while (head.length < HEAD_LINES) {
     const r = await it.next();
     if (r.done) break;
-    for (const l of r.value) (head.length < HEAD_LINES ? head : rest).push(l);
+    first.push(r.value);
+    for (let i = 0; i < r.value.length && head.length < HEAD_LINES; i++) head.push(r.value.text(i));
   }
-  if (head.every((l) => l.text.trim() === '')) throw new KvmlogError('input', `${opts.name}: empty; nothing to import`);
-  const format = opts.format ?? detectFormat(head.map((l) => l.text));
+  if (head.every((l) => l.trim() === '')) throw new KvmlogError('input', `${opts.name}: empty; nothing to import`);
+  const format = opts.format ?? detectFormat(head);
   if (format === null) {
-    if (head.some((l) => l.text.startsWith('Linux version '))) {
+    if (head.some((l) => l.startsWith('Linux version '))) {
       throw new KvmlogError('format', `${opts.name}: a kernel log without timestamps (dmesg -t, printk.time=0); kvmlog needs each line's time`);
     }
     throw new KvmlogError('format', `${opts.name}: not a format kvmlog reads (kvmlog import --help lists them); force one with --format`);
   }
   const reader = readerFor(format);
   const splitter = new BootSplitter(format, sink, opts);
-  const feed = (lines: readonly Line[]) => {
-    for (const l of lines) splitter.line(l, reader.read(l));
+  const feed = (b: LineBatch) => {
+    for (let i = 0; i < b.length; i++) {
+      if (reader.skips?.(b.bytes, b.starts[i]!, b.ends[i]!)) splitter.skipped();
+      else {
+        const l = b.line(i);
+        splitter.line(l, reader.read(l));
+      }
+    }
   };
-  feed(head);
-  feed(rest);
+  for (const b of first) feed(b);
   for (let r = await it.next(); !r.done; r = await it.next()) feed(r.value);
   splitter.tail(reader.end());
   return splitter.finish();
@@ -178,6 +184,12 @@ class BootSplitter {
     private readonly opts: ImportOptions,
   ) {
     this.seg = this.open(null);
+  }
+
+  /** A line its reader rejected by its bytes: another subsystem's record. */
+  skipped(): void {
+    this.lines++;
+    this.other++;
   }
 
   line(l: Line, recs: readonly Rec[]): void {

@@ -1,8 +1,9 @@
 /** Readers of trace text: ftrace (`trace`, `trace_pipe`, `trace-cmd report`) and `perf script`. */
 import { decimalToNs } from '../model/time.js';
+import { After, type FtraceHead, headNs, newHead, scanFtraceHead } from './ftrace-bytes.js';
 import type { Line } from './lines.js';
-import { CONTEXT_REC, JUST_OTHER, type LineReader, OTHER_REC, type Rec } from './record.js';
-import { SYMBOLS, probeFunction } from './symbols.js';
+import { CONTEXT_REC, type LineReader, OTHER_REC, type Rec } from './record.js';
+import { SYMBOLS } from './symbols.js';
 import { parseFtraceLine } from './ftrace-line.js';
 import { looksLifecycle } from './signals.js';
 
@@ -27,36 +28,58 @@ export function ftraceRec(text: string): Rec | null {
 /** trace-cmd report's header lines: `version = 6`, `cpus=4`, `CPU 0 is empty`, `CPU0 data recorded at offset=…`. */
 const TRACE_CMD_HEADER = /^(?:version = \d+|cpus=\d+|CPU ?\d+ is empty|CPU ?\d+ data recorded at .*|\s+\d+ bytes in size.*|trace-cmd: .*)$/;
 
-/**
- * The cheap rejection path: most lines of a trace are other subsystems' events. A line is read in full only
- * if its event is one kvmlog reads (a lifecycle tracepoint, a probe hit — its payload opens with `(` — or a
- * lifecycle function in the function tracer); anything that does not look like a record at all goes the
- * slow way, so that a mangled lifecycle line still becomes a warning.
- */
-const EVENT_NAME = /^\s*\S.{0,80}?\[(\d{1,6})\]\s+(?:\S{4,6}\s+)?(\d{1,12}\.\d{1,9}): ([\w.$-]{1,200})(: \(| <-|:)/;
+/** Tracepoints kvmlog reads; any other tracepoint is another subsystem's. */
 const READ_TRACEPOINTS = new Set(['cpuhp_enter', 'cpuhp_multi_enter', 'cpuhp_exit', 'module_load', 'module_free', 'suspend_resume', 'tracing_mark_write', 'print']);
 
-/** Whether a line needs reading in full; a skipped line's CPU and stamp are noted for a later loss marker. */
-function worthReading(text: string, lastStamp: Map<string, string>): boolean {
-  const m = EVENT_NAME.exec(text);
-  if (m === null) return true;
-  const [, cpu, stamp, name, after] = m as unknown as [string, string, string, string, string];
-  lastStamp.set(String(Number(cpu)), stamp);
-  if (after === ': (') return true; // a probe hit
-  if (after === ' <-') return SYMBOLS.has(name); // the function tracer
-  return READ_TRACEPOINTS.has(name) || name === 'stack trace' || probeFunction(name, false, null) !== null;
+/** Whether a record of this event is read in full, decided once per event name. */
+function readsEvent(name: string, after: After): boolean {
+  if (after === After.Probe) return true;
+  if (after === After.Function) return SYMBOLS.has(name);
+  // A tracepoint that shares a lifecycle function's name (`kvm_exit`, the VM-exit event) is still a tracepoint.
+  return READ_TRACEPOINTS.has(name);
+}
+
+interface Stamp {
+  secs: number;
+  frac: number;
+  fracDigits: number;
 }
 
 export class FtraceReader implements LineReader {
-  /** Each CPU's last record stamp, as text: converted only when a loss marker needs it. */
-  private readonly lastStamp = new Map<string, string>();
+  /** Each CPU's last record stamp, for a later loss marker: kept as numbers, converted only when one comes. */
+  private readonly lastStamp = new Map<number, Stamp | bigint>();
+  private readonly head: FtraceHead = newHead();
+  /** Decisions by event name: a trace holds few names, met millions of times. */
+  private readonly decided: [Map<string, boolean>, Map<string, boolean>, Map<string, boolean>] = [new Map(), new Map(), new Map()];
+
+  /**
+   * Most lines of a trace are other subsystems' events: such a line is counted by its bytes and never decoded.
+   * Anything that does not read as a record head goes the full way, so that a mangled lifecycle line still
+   * becomes a warning.
+   */
+  skips(bytes: Buffer, start: number, end: number): boolean {
+    const h = this.head;
+    if (!scanFtraceHead(bytes, start, end, h)) return false;
+    const seen = this.lastStamp.get(h.cpu);
+    if (seen !== undefined && typeof seen !== 'bigint') {
+      seen.secs = h.secs;
+      seen.frac = h.frac;
+      seen.fracDigits = h.fracDigits;
+    } else this.lastStamp.set(h.cpu, { secs: h.secs, frac: h.frac, fracDigits: h.fracDigits });
+    if (h.after === After.Probe) return false;
+    const name = bytes.toString('latin1', h.nameStart, h.nameEnd);
+    const decided = this.decided[h.after];
+    let reads = decided.get(name);
+    if (reads === undefined) decided.set(name, (reads = readsEvent(name, h.after)));
+    return !reads;
+  }
 
   read(line: Line): readonly Rec[] {
-    if (!worthReading(line.text, this.lastStamp)) return JUST_OTHER;
     const r = ftraceRec(line.text);
+    if (r?.kind === 'trace' && r.cpu !== null) this.lastStamp.set(r.cpu, r.timeNs);
     if (r?.kind === 'lost' && r.cpu !== null) {
-      const stamp = this.lastStamp.get(String(r.cpu));
-      return [{ ...r, afterNs: stamp === undefined ? undefined : (decimalToNs(stamp) ?? undefined) }];
+      const stamp = this.lastStamp.get(r.cpu);
+      return [{ ...r, afterNs: stamp === undefined ? undefined : typeof stamp === 'bigint' ? stamp : headNs(stamp) }];
     }
     if (r !== null) return [r];
     if (TRACE_CMD_HEADER.test(line.text)) return [OTHER_REC];

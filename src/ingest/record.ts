@@ -56,6 +56,11 @@ export type Rec =
 /** A format reader: sees every line once, in order; may hold lines that span several (JSON objects). */
 export interface LineReader {
   read(line: Line): readonly Rec[];
+  /**
+   * The cheap rejection path: true when the line's bytes alone show it is nothing kvmlog reads, so that it is
+   * counted as other and never decoded. Only for certainties: a doubtful line is left to `read`.
+   */
+  skips?(bytes: Buffer, start: number, end: number): boolean;
   /** End of input: whatever is still held. */
   end(): readonly Rec[];
 }

@@ -35,7 +35,7 @@ export interface Resume {
   readonly open: readonly { cpu: number; kind: SpanKind; fromNs: bigint; fromSeq: number }[];
 }
 
-export function* project(era: Era | null, events: Iterable<EventRecord>, every: number, from?: Resume): Generator<Projected> {
+export function* project(era: Era | null, events: Iterable<Pick<EventRecord, 'seq' | 'timeNs' | 'event'>>, every: number, from?: Resume): Generator<Projected> {
   let s = from?.state ?? initialState(era);
   let n = 0;
   const open = new Map<string, { cpu: number; kind: SpanKind; fromNs: bigint; fromSeq: number }>();

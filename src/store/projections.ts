@@ -3,7 +3,7 @@ import { PROJECTION_VERSION, type Span, type SpanKind, deserializeState, project
 import type { EventRecord } from '../model/event.js';
 import type { HostState } from '../model/state.js';
 import type { Store } from './db.js';
-import { iterate, readEvents } from './read.js';
+import { type FoldEvent, foldEvents, iterate } from './read.js';
 
 /**
  * Events between checkpoints. Measured (npm run bench): with 1024, state at an instant took p50 3.6 ms in a
@@ -108,10 +108,10 @@ function writeProjected(store: Store, boot: string, projected: Iterable<ReturnTy
  * A boot's events in (time, seq) order, read a page at a time: the connection must stay free for the inserts
  * of the rebuild, and memory bounded whatever the boot's size.
  */
-function* pagedEvents(store: Store, boot: string, start?: { timeNs: bigint; seq: number }, page = 10_000): Generator<EventRecord> {
+function* pagedEvents(store: Store, boot: string, start?: { timeNs: bigint; seq: number }, page = 10_000): Generator<FoldEvent> {
   let after = start;
   for (;;) {
-    const rows = [...readEvents(store, { boot, after, limit: page })];
+    const rows = [...foldEvents(store, boot, { after, limit: page })];
     yield* rows;
     if (rows.length < page) return;
     const last = rows[rows.length - 1]!;

@@ -2,6 +2,7 @@
  * Reads. Queries are built with kysely and run on the raw connection with `safeIntegers`, so that
  * nanosecond times come back as exact bigints rather than doubles.
  */
+import type { Statement } from 'better-sqlite3';
 import type { Compilable } from 'kysely';
 import { sql } from 'kysely';
 import { KvmlogError } from '../errors.js';
@@ -123,6 +124,37 @@ export function* readEvents(store: Store, f: EventFilter): Generator<EventRecord
       event,
       provenance: { sourceId: num(r['source_id']), path: r['path'] as string, line: num(r['line']), raw: r['raw'] as string },
     };
+  }
+}
+
+/** An event as the fold needs it: time, order and meaning, not where it came from. */
+export type FoldEvent = Pick<EventRecord, 'seq' | 'timeNs' | 'event'>;
+
+const FOLD_SQL = `SELECT seq, time_ns, type, fields FROM events
+  WHERE boot_id = ? AND time_ns >= ? AND (time_ns > ? OR seq > ?) AND time_ns <= ?
+  ORDER BY time_ns, seq LIMIT ?`;
+const foldStatements = new WeakMap<Store['raw'], Statement>();
+const MIN_NS = -(2n ** 63n);
+const MAX_NS = 2n ** 63n - 1n;
+
+/**
+ * A boot's events after a point in (time, seq) order, up to an instant: the hot read of `state --at` and of
+ * projection rebuilds, so it reads only what the fold needs through one statement compiled per connection.
+ */
+export function* foldEvents(
+  store: Store,
+  boot: string,
+  opts: { readonly after?: { readonly timeNs: bigint; readonly seq: number } | undefined; readonly toNs?: bigint | undefined; readonly limit?: number | undefined },
+): Generator<FoldEvent> {
+  let stmt = foldStatements.get(store.raw);
+  if (stmt === undefined) {
+    stmt = store.raw.prepare(FOLD_SQL).raw(true).safeIntegers(true);
+    foldStatements.set(store.raw, stmt);
+  }
+  const afterNs = opts.after?.timeNs ?? MIN_NS;
+  const rows = stmt.iterate(boot, afterNs, afterNs, opts.after?.seq ?? -1, opts.toNs ?? MAX_NS, opts.limit ?? -1) as IterableIterator<[bigint, bigint, EventType, string]>;
+  for (const [seq, timeNs, type, fields] of rows) {
+    yield { seq: Number(seq), timeNs, event: { type, ...(JSON.parse(fields) as object) } as LifecycleEvent };
   }
 }
 

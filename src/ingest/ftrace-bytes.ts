@@ -1,0 +1,110 @@
+/**
+ * The head of an ftrace record read from its bytes, before any decoding: `<task>-<pid> [cpu] flags secs.frac:
+ * name…`. It serves the cheap rejection path, so it must never claim more than the full reader would: it reads
+ * only the plain ASCII shape and gives up (returns false) on anything else, leaving the line to the full reader.
+ */
+
+export const enum After {
+  /** `name: (` — a kprobe or kretprobe hit, or what is left of one. */
+  Probe = 0,
+  /** `name <-parent` — the function tracer. */
+  Function = 1,
+  /** `name: …` — a tracepoint. */
+  Tracepoint = 2,
+}
+
+/** Filled in place by `scanFtraceHead`, so that the hot path allocates nothing. */
+export interface FtraceHead {
+  cpu: number;
+  secs: number;
+  frac: number;
+  fracDigits: number;
+  nameStart: number;
+  nameEnd: number;
+  after: After;
+}
+
+export const newHead = (): FtraceHead => ({ cpu: 0, secs: 0, frac: 0, fracDigits: 0, nameStart: 0, nameEnd: 0, after: After.Tracepoint });
+
+const SP = 32;
+const TAB = 9;
+const isBlank = (c: number) => c === SP || c === TAB;
+const isDigit = (c: number) => c >= 48 && c <= 57;
+/** `[\w.$-]`. */
+const isNameByte = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || isDigit(c) || c === 95 || c === 46 || c === 36 || c === 45;
+const isPrintable = (c: number) => c > SP && c < 127;
+
+/** How far past the task's first character the `[cpu]` column may start (the task and pid columns). */
+const TASK_WINDOW = 80;
+
+export function scanFtraceHead(b: Buffer, start: number, end: number, h: FtraceHead): boolean {
+  let p = start;
+  while (p < end && isBlank(b[p]!)) p++;
+  if (p >= end || !isPrintable(b[p]!)) return false;
+  // The first `[`: a task name holding a `[` of its own is left to the full reader.
+  const last = Math.min(end, p + 2 + TASK_WINDOW);
+  let open = p + 1;
+  for (; open < last && b[open] !== 91; open++) if (b[open]! < SP && b[open] !== TAB) return false;
+  if (open >= last) return false;
+  p = open + 1;
+  let cpu = 0;
+  const cpuStart = p;
+  while (p < end && isDigit(b[p]!) && p - cpuStart < 6) cpu = cpu * 10 + (b[p++]! - 48);
+  if (p === cpuStart || p >= end || b[p] !== 93) return false;
+  p++;
+  const blanks = p;
+  while (p < end && isBlank(b[p]!)) p++;
+  if (p === blanks) return false;
+  // Flags (`d..2.`, `....`), when the kernel prints them, then the stamp.
+  let q = p;
+  while (q < end && isPrintable(b[q]!)) q++;
+  if (q - p >= 4 && q - p <= 6 && q < end && isBlank(b[q]!)) {
+    let r = q;
+    while (r < end && isBlank(b[r]!)) r++;
+    if (stampAndName(b, r, end, h)) {
+      h.cpu = cpu;
+      return true;
+    }
+  }
+  if (!stampAndName(b, p, end, h)) return false;
+  h.cpu = cpu;
+  return true;
+}
+
+function stampAndName(b: Buffer, p: number, end: number, h: FtraceHead): boolean {
+  let secs = 0;
+  const s0 = p;
+  while (p < end && isDigit(b[p]!) && p - s0 < 12) secs = secs * 10 + (b[p++]! - 48);
+  if (p === s0 || p >= end || b[p] !== 46) return false;
+  p++;
+  let frac = 0;
+  const f0 = p;
+  while (p < end && isDigit(b[p]!) && p - f0 < 9) frac = frac * 10 + (b[p++]! - 48);
+  const fracDigits = p - f0;
+  if (fracDigits === 0 || p + 1 >= end || b[p] !== 58 || b[p + 1] !== SP) return false;
+  p += 2;
+  const n0 = p;
+  while (p < end && isNameByte(b[p]!) && p - n0 < 200) p++;
+  if (p === n0 || p >= end) return false;
+  const c = b[p]!;
+  if (c === 58) {
+    // `name: args`, or `name:` alone; anything else after the colon is not a record kvmlog could skip.
+    if (p + 1 < end && b[p + 1] !== SP) return false;
+    // A probe hit prints `(sym+off/size …)` first; a garbled one may have more blanks before it.
+    let a = p + 1;
+    while (a < end && isBlank(b[a]!)) a++;
+    h.after = a < end && b[a] === 40 ? After.Probe : After.Tracepoint;
+  } else if (c === SP && p + 2 < end && b[p + 1] === 60 && b[p + 2] === 45) h.after = After.Function;
+  else return false;
+  h.secs = secs;
+  h.frac = frac;
+  h.fracDigits = fracDigits;
+  h.nameStart = n0;
+  h.nameEnd = p;
+  return true;
+}
+
+/** The record's stamp in nanoseconds. */
+export function headNs(h: Pick<FtraceHead, 'secs' | 'frac' | 'fracDigits'>): bigint {
+  return BigInt(h.secs) * 1_000_000_000n + BigInt(h.frac) * 10n ** BigInt(9 - h.fracDigits);
+}
