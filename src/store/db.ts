@@ -26,10 +26,11 @@ export async function openStore(path: string): Promise<Store> {
   let raw: Database.Database;
   try {
     raw = new Database(path);
+    // An import holds the write lock for its whole input; a second writer waits for it rather than fail.
+    // First, so that even switching a new file to WAL waits for another process doing the same.
+    raw.pragma('busy_timeout = 300000');
     raw.pragma('journal_mode = WAL');
     raw.pragma('foreign_keys = ON');
-    // An import holds the write lock for its whole input; a second writer waits for it rather than fail.
-    raw.pragma('busy_timeout = 300000');
   } catch (e) {
     throw new KvmlogError('database', `${path}: cannot open the database: ${(e as Error).message}`);
   }
@@ -45,24 +46,38 @@ export async function openStore(path: string): Promise<Store> {
 }
 
 async function migrate(store: Store): Promise<void> {
-  let executed: string[];
+  // Up to date, the common case: no lock, no migrator (it costs start-up time on every command).
+  if (upToDate(store, await readExecuted(store))) return;
+  // Under the write lock, so that processes opening a new store at once migrate it once between them; SQLite's
+  // DDL is transactional (kysely leaves the transaction to us there), so a failed migration changes nothing.
+  store.raw.exec('BEGIN IMMEDIATE');
   try {
-    executed = await executedMigrations(store);
+    if (!upToDate(store, await readExecuted(store))) {
+      const { error } = await new Migrator({ db: store.db, provider: { getMigrations: async () => MIGRATIONS } }).migrateToLatest();
+      if (error) throw new KvmlogError('database', `${store.path}: migration failed: ${(error as Error).message}`);
+    }
+    store.raw.exec('COMMIT');
+  } catch (e) {
+    if (store.raw.inTransaction) store.raw.exec('ROLLBACK');
+    throw e;
+  }
+}
+
+async function readExecuted(store: Store): Promise<string[]> {
+  try {
+    return await executedMigrations(store);
   } catch (e) {
     throw new KvmlogError('database', `${store.path}: not a kvmlog database (${(e as Error).message})`);
   }
+}
+
+/** True when every migration has run; a migration this kvmlog does not know means a newer kvmlog wrote the store. */
+function upToDate(store: Store, executed: readonly string[]): boolean {
   const newer = executed.filter((n) => !(n in MIGRATIONS));
   if (newer.length > 0) {
     throw new KvmlogError('database', `${store.path}: written by a newer kvmlog (schema ${newer.join(', ')}); upgrade kvmlog`);
   }
-  // Up to date, the common case: no migrator at all (it costs start-up time on every command).
-  if (Object.keys(MIGRATIONS).every((n) => executed.includes(n))) return;
-  const migrator = new Migrator({
-    db: store.db,
-    provider: { getMigrations: async () => MIGRATIONS },
-  });
-  const { error } = await migrator.migrateToLatest();
-  if (error) throw new KvmlogError('database', `${store.path}: migration failed: ${(error as Error).message}`);
+  return Object.keys(MIGRATIONS).every((n) => executed.includes(n));
 }
 
 async function executedMigrations(store: Store): Promise<string[]> {
