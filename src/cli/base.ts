@@ -1,6 +1,6 @@
 import { Command, Flags } from '@oclif/core';
 import { KvmlogError } from '../errors.js';
-import type { Store } from '../store/db.js';
+import type { OpenMode, Store } from '../store/db.js';
 
 /** SQLite failures that are the user's situation, not a bug: one line each. */
 const SQLITE_MESSAGES: Readonly<Record<string, string>> = {
@@ -18,7 +18,7 @@ const SQLITE_MESSAGES: Readonly<Record<string, string>> = {
 export abstract class KvmlogCommand extends Command {
   static override baseFlags = {
     db: Flags.string({
-      description: 'the kvmlog database file (created and migrated on first use)',
+      description: 'the kvmlog database file (an import creates it; reading commands open it read-only)',
       env: 'KVMLOG_DB',
       default: './kvmlog.db',
       helpGroup: 'GLOBAL',
@@ -29,13 +29,23 @@ export abstract class KvmlogCommand extends Command {
   /** The database this command opened, for error messages. */
   private dbPath: string | undefined;
 
-  protected async withStore<T>(path: string, fn: (store: Store) => Promise<T> | T): Promise<T> {
+  /**
+   * Runs `fn` on the store. `read` opens it read-only, in one read transaction: everything `fn` reads is one
+   * snapshot, whatever an import running meanwhile appends. `write` creates and migrates it on first use.
+   */
+  protected async withStore<T>(path: string, mode: OpenMode, fn: (store: Store) => Promise<T> | T): Promise<T> {
     this.dbPath = path;
     // Loaded here so that --help never pays for SQLite and kysely.
     const { openStore } = await import('../store/db.js');
-    const store = await openStore(path);
+    const store = await openStore(path, mode);
     try {
-      return await fn(store);
+      if (mode === 'write') return await fn(store);
+      store.raw.exec('BEGIN');
+      try {
+        return await fn(store);
+      } finally {
+        if (store.raw.inTransaction) store.raw.exec('COMMIT');
+      }
     } finally {
       await store.close();
     }

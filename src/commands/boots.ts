@@ -9,7 +9,7 @@ export default class Boots extends KvmlogCommand {
     const { flags } = await this.parse(Boots);
     const { listBoots } = await import('../store/read.js');
     const { bootsJson, bootsText } = await import('../render/boots.js');
-    const boots = await this.withStore(flags.db, (store) => listBoots(store));
+    const boots = await this.withStore(flags.db, 'read', (store) => listBoots(store));
     this.out(flags.json ? JSON.stringify(bootsJson(boots)) : bootsText(boots));
   }
 }

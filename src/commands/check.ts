@@ -19,7 +19,7 @@ Exits 1 when a finding of severity error exists.`;
     const { checkStore, rulesNamed } = await import('../app/diagnose.js');
     const { findingsJson, findingsText } = await import('../render/findings.js');
     const rules = rulesNamed(flags.rule);
-    const all = await this.withStore(flags.db, (store) => checkStore(store, flags.boot, rules));
+    const all = await this.withStore(flags.db, 'read', (store) => checkStore(store, flags.boot, rules));
     this.out(flags.json ? JSON.stringify(findingsJson(all)) : findingsText(all));
     if (all.some(({ findings }) => findings.some((f) => f.severity === 'error'))) process.exitCode = 1;
   }

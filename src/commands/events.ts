@@ -37,7 +37,7 @@ Event types: ${EVENT_TYPES.join(', ')}`;
     const to = whenFlag('--to', flags.to);
     const { readEvents, resolveBoot } = await import('../store/read.js');
     const { eventJson, eventLine } = await import('../render/events.js');
-    await this.withStore(flags.db, (store) => {
+    await this.withStore(flags.db, 'read', (store) => {
       const { boot, note } = resolveBoot(store, flags.boot);
       if (note) this.note(note);
       const fromNs = inBoot('--from', from, boot);

@@ -11,7 +11,7 @@ export default class Explain extends KvmlogCommand {
     const { args, flags } = await this.parse(Explain);
     const { locate, statesAround } = await import('../app/diagnose.js');
     const { explainText, findingsJson } = await import('../render/findings.js');
-    const out = await this.withStore(flags.db, (store) => {
+    const out = await this.withStore(flags.db, 'read', (store) => {
       const l = locate(store, args.finding);
       if (flags.json) return JSON.stringify({ ...(findingsJson([{ boot: l.boot, findings: [l.finding] }]) as { findings: object[] }).findings[0], evidence: evidenceJson(l) });
       return explainText(l, statesAround(l));

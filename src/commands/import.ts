@@ -70,7 +70,7 @@ ${FORMATS.map((f) => `  ${f.padEnd(10)} ${FORMAT_HELP[f]}`).join('\n')}`;
     const format = flags.format === 'auto' ? undefined : (flags.format as Format);
     const { bootTimeFlag } = await import('../cli/time-flag.js');
     const bootWallNs = bootTimeFlag(flags['boot-time']);
-    const results = await this.withStore(flags.db, async (store) => {
+    const results = await this.withStore(flags.db, 'write', async (store) => {
       const out = [];
       for (const file of files) {
         const bar = flags.progress && process.stderr.isTTY ? await progressBar(file) : null;

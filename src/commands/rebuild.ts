@@ -9,7 +9,7 @@ export default class Rebuild extends KvmlogCommand {
     const { flags } = await this.parse(Rebuild);
     const { listBoots } = await import('../store/read.js');
     const { rebuildProjections } = await import('../store/projections.js');
-    await this.withStore(flags.db, (store) => {
+    await this.withStore(flags.db, 'write', (store) => {
       for (const boot of listBoots(store)) {
         const r = store.raw.transaction(() => rebuildProjections(store, boot.id, boot.era))();
         this.note(`${boot.id}: ${r.checkpoints} checkpoints, ${r.spans} spans`);

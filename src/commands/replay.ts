@@ -34,7 +34,7 @@ TIME is ${TIME_HELP}.`;
     const { createInterface } = await import('node:readline/promises');
     const prompt = interactive ? createInterface({ input: process.stdin, output: process.stderr }) : null;
     try {
-      await this.withStore(flags.db, async (store) => {
+      await this.withStore(flags.db, 'read', async (store) => {
         const { boot, note } = resolveBoot(store, flags.boot);
         if (note) this.note(note);
         const fromNs = inBoot('--from', from, boot);

@@ -13,7 +13,7 @@ export default class Reproduce extends KvmlogCommand {
     const { locate, reproduce } = await import('../app/diagnose.js');
     const { eventJson } = await import('../render/events.js');
     const { writeFile } = await import('node:fs/promises');
-    const r = await this.withStore(flags.db, (store) => {
+    const r = await this.withStore(flags.db, 'read', (store) => {
       const l = locate(store, args.finding);
       return { l, ...reproduce(l) };
     });

@@ -25,7 +25,7 @@ TIME is ${TIME_HELP}.`;
     const { readSpans } = await import('../store/projections.js');
     const { formatNs } = await import('../model/time.js');
     const { table } = await import('../render/table.js');
-    await this.withStore(flags.db, (store) => {
+    await this.withStore(flags.db, 'read', (store) => {
       const { boot, note } = resolveBoot(store, flags.boot);
       if (note) this.note(note);
       const spans = readSpans(store, {

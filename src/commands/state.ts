@@ -27,7 +27,7 @@ TIME is ${TIME_HELP}.`;
     const { resolveBoot } = await import('../store/read.js');
     const { stateAt } = await import('../app/state-at.js');
     const { stateJson, stateText } = await import('../render/state.js');
-    const s = await this.withStore(flags.db, (store) => {
+    const s = await this.withStore(flags.db, 'read', (store) => {
       const { boot, note } = resolveBoot(store, flags.boot);
       if (note) this.note(note);
       return stateAt(store, boot, inBoot('--at', at, boot)!);

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type Migration } from 'kysely';
 import * as m0001 from '../../migrations/0001_event_store.js';
@@ -21,28 +22,89 @@ export interface Store {
   close(): Promise<void>;
 }
 
-/** Opens the store at `path`, creating and migrating it on first use. */
-export async function openStore(path: string): Promise<Store> {
+/**
+ * `write`: the store is created on first use and migrated (import, rebuild). `read`: the store must exist and
+ * is opened read-only, so that reading never changes it and works on a file the user may not write; a store of
+ * an older schema is first migrated by a short write-mode open, if the user may write it.
+ */
+export type OpenMode = 'read' | 'write';
+
+export async function openStore(path: string, mode: OpenMode = 'write'): Promise<Store> {
+  if (mode === 'read') {
+    const store = await openRead(path);
+    const executed = await readExecuted(store).catch(async (e: unknown) => {
+      await store.close();
+      throw e;
+    });
+    if (upToDate(store, executed)) return store;
+    await store.close();
+    if (executed.length === 0) throw new KvmlogError('not-found', `${path}: an empty database; import a trace into it first (kvmlog import --db ${path} FILE)`);
+    try {
+      await (await openStore(path, 'write')).close();
+    } catch (e) {
+      const why = e instanceof KvmlogError ? e.message : String(e);
+      throw new KvmlogError('database', `${path}: written by an older kvmlog and cannot be upgraded here (${why})`);
+    }
+    return openRead(path);
+  }
   let raw: Database.Database;
   try {
     raw = new Database(path);
     // An import holds the write lock for its whole input; a second writer waits for it rather than fail.
     // First, so that even switching a new file to WAL waits for another process doing the same.
     raw.pragma('busy_timeout = 300000');
+  } catch (e) {
+    throw openError(path, e);
+  }
+  const store = wrap(raw, path);
+  try {
+    // Whose file it is comes first: someone else's database is refused before anything (even WAL) is set.
+    upToDate(store, await readExecuted(store));
     raw.pragma('journal_mode = WAL');
     raw.pragma('foreign_keys = ON');
-  } catch (e) {
-    throw new KvmlogError('database', `${path}: cannot open the database: ${(e as Error).message}`);
-  }
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: raw }) });
-  const store: Store = { db, raw, path, close: () => db.destroy() };
-  try {
     await migrate(store);
   } catch (e) {
     await store.close();
     throw e;
   }
   return store;
+}
+
+async function openRead(path: string): Promise<Store> {
+  if (!existsSync(path)) throw new KvmlogError('not-found', `${path}: no such database; import a trace into it first (kvmlog import --db ${path} FILE)`);
+  let raw: Database.Database;
+  try {
+    raw = new Database(path, { readonly: true, fileMustExist: true });
+    raw.pragma('busy_timeout = 300000');
+    raw.prepare('SELECT 1 FROM sqlite_master LIMIT 1').get();
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    // A WAL store in a directory the user may not write, with no -shm beside it: SQLite cannot set up its shared
+    // memory, but with no -wal there is nothing outside the main file either, so a copy of it in memory is exact.
+    if (code !== 'SQLITE_READONLY_DIRECTORY' && code !== 'SQLITE_CANTOPEN') throw openError(path, e);
+    try {
+      const bytes = readFileSync(path);
+      // Header bytes 18–19 say WAL (2); an in-memory copy has no WAL: legacy (1).
+      if (bytes.length >= 100 && bytes[18] === 2 && bytes[19] === 2) bytes[18] = bytes[19] = 1;
+      raw = new Database(bytes, { readonly: true });
+      raw.prepare('SELECT 1 FROM sqlite_master LIMIT 1').get();
+    } catch (e2) {
+      throw openError(path, e2);
+    }
+  }
+  return wrap(raw, path);
+}
+
+function wrap(raw: Database.Database, path: string): Store {
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: raw }) });
+  return { db, raw, path, close: () => db.destroy() };
+}
+
+function openError(path: string, e: unknown): KvmlogError {
+  const err = e as { code?: string; message?: string };
+  if (err.code === 'SQLITE_NOTADB') return new KvmlogError('database', `${path}: not a kvmlog database (not an SQLite file)`);
+  if (err.code === 'SQLITE_CORRUPT') return new KvmlogError('database', `${path}: the database file is corrupt`);
+  return new KvmlogError('database', `${path}: cannot open the database: ${err.message ?? String(e)}`);
 }
 
 async function migrate(store: Store): Promise<void> {
@@ -81,9 +143,11 @@ function upToDate(store: Store, executed: readonly string[]): boolean {
 }
 
 async function executedMigrations(store: Store): Promise<string[]> {
-  const exists = store.raw
-    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'kysely_migration'")
-    .get();
-  if (!exists) return [];
+  const tables = (store.raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as { name: string }[]).map((t) => t.name);
+  if (!tables.includes('kysely_migration')) {
+    // An empty file is a new store; a database of something else is left as it is.
+    if (tables.length === 0) return [];
+    throw new Error(`it holds other tables: ${tables.slice(0, 5).join(', ')}${tables.length > 5 ? ', …' : ''}`);
+  }
   return (store.raw.prepare('SELECT name FROM kysely_migration').all() as { name: string }[]).map((r) => r.name);
 }
