@@ -6,7 +6,7 @@ import { EVENT_TYPES, type EventType, isEventType } from '../model/event.js';
 
 export default class Events extends KvmlogCommand {
   static override summary = "List a boot's lifecycle events in the order the kernel made them.";
-  static override description = `Events are ordered by kernel time; events at the same nanosecond keep their input order. Each shows its sequence number (stable within the store), its type from the event catalogue and its fields. With --json, one JSON object per line (NDJSON) with the exact time in nanoseconds, the source file and line, and the raw input line.
+  static override description = `Events are ordered by kernel time; events at the same nanosecond keep their input order. Each shows its sequence number (stable within the store), its type from the event catalogue and its fields. With --json, one JSON object per line (NDJSON) with the exact time in nanoseconds, the source file, its SHA-256 and the line, the raw input line, and the event's place in the store's hash chain (chain.prev, chain.hash: kvmlog verify FILE checks them).
 
 TIME is ${TIME_HELP}. --from and --to are inclusive.
 
@@ -42,7 +42,7 @@ Event types: ${EVENT_TYPES.join(', ')}`;
       if (note) this.note(note);
       const fromNs = inBoot('--from', from, boot);
       const toNs = inBoot('--to', to, boot);
-      for (const r of readEvents(store, { boot: boot.id, fromNs, toNs, cpu: flags.cpu, types, limit: flags.limit })) {
+      for (const r of readEvents(store, { boot: boot.id, fromNs, toNs, cpu: flags.cpu, types, limit: flags.limit, withChain: flags.json })) {
         this.out(flags.json ? JSON.stringify(eventJson(r, boot.bootWallNs)) : eventLine(r, boot.bootWallNs));
       }
     });

@@ -43,7 +43,7 @@ export class NdjsonReader implements LineReader {
 }
 
 function kvmlogEvent(o: Record<string, unknown>): Rec {
-  const { seq: _seq, boot, timeNs, type, source: _source, raw: _raw, wallClock: _wall, ...fields } = o;
+  const { seq: _seq, boot, timeNs, type, source: _source, raw: _raw, wallClock: _wall, chain: _chain, ...fields } = o;
   if (!isEventType(type as string)) return { kind: 'unreadable', message: `kvmlog event of unknown type ${JSON.stringify(type)}` };
   if (typeof boot !== 'string' || !/^\d{1,20}$/.test(timeNs as string)) return { kind: 'unreadable', message: 'kvmlog event without boot or timeNs' };
   return { kind: 'event', bootId: boot, timeNs: BigInt(timeNs as string), event: { type, ...fields } as LifecycleEvent };

@@ -89,6 +89,8 @@ export function subjectCpu(e: LifecycleEvent): number | null {
 /** Where an event came from: enough to show the user the exact input line. */
 export interface Provenance {
   readonly sourceId: number;
+  /** SHA-256 (hex) of the input file's content. */
+  readonly sourceSha256: string;
   readonly path: string;
   readonly line: number;
   readonly raw: string;
@@ -102,4 +104,6 @@ export interface EventRecord {
   readonly timeNs: bigint;
   readonly event: LifecycleEvent;
   readonly provenance: Provenance;
+  /** Where asked for: this event's hash and the one before it in the store's hash chain. */
+  readonly chain?: { readonly prev: string; readonly hash: string | null } | undefined;
 }

@@ -4,7 +4,8 @@ import { formatWall } from '../model/wall.js';
 
 /**
  * One NDJSON line of `events --json`: the catalogue event plus sequence, boot, exact kernel time, the wall
- * clock where the boot has an anchor, and provenance.
+ * clock where the boot has an anchor, provenance (with the input file's SHA-256), and — where read — the event's
+ * place in the store's hash chain, so that the line can be verified without the store (`kvmlog verify FILE`).
  */
 export function eventJson(r: EventRecord, bootWallNs: bigint | null): object {
   return {
@@ -13,8 +14,9 @@ export function eventJson(r: EventRecord, bootWallNs: bigint | null): object {
     timeNs: r.timeNs.toString(),
     ...(bootWallNs === null ? {} : { wallClock: formatWall(bootWallNs + r.timeNs) }),
     ...r.event,
-    source: { path: r.provenance.path, line: r.provenance.line },
+    source: { path: r.provenance.path, line: r.provenance.line, sha256: r.provenance.sourceSha256 },
     raw: r.provenance.raw,
+    ...(r.chain === undefined ? {} : { chain: r.chain }),
   };
 }
 

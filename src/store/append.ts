@@ -11,6 +11,7 @@ import type { BootFacts, BootIdentity, ImportSink, ImportSummary, NewBoot } from
 import { eraOfKernel } from '../model/era.js';
 import { subjectCpu } from '../model/event.js';
 import type { Store } from './db.js';
+import { GENESIS, chainHash } from './chain.js';
 import type { Appended } from './projections.js';
 
 export interface ImportTarget {
@@ -33,6 +34,8 @@ export class ImportTransaction implements ImportSink {
   private readonly findNear: Statement;
   private readonly sourceId: number;
   private open = true;
+  /** The hash of the last event appended: what the next one's hash covers. */
+  private head: string;
   private readonly added = new Map<string, { count: number; minNs: bigint; maxNs: bigint; maxSeq: number; cpus: Set<number> }>();
 
   private constructor(
@@ -42,8 +45,10 @@ export class ImportTransaction implements ImportSink {
     const raw = store.raw;
     raw.exec('BEGIN IMMEDIATE');
     this.insertEvent = raw.prepare(
-      'INSERT OR IGNORE INTO events (boot_id, time_ns, cpu, type, fields, source_id, line, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT OR IGNORE INTO events (boot_id, time_ns, cpu, type, fields, source_id, line, raw, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
+    // Under the write lock: no other import can append between this read and our commit.
+    this.head = (raw.prepare('SELECT hash FROM events ORDER BY seq DESC LIMIT 1').pluck().get() as string | null | undefined) ?? GENESIS;
     this.insertAnchor = raw.prepare('INSERT INTO anchors (boot_id, time_ns, key) VALUES (?, ?, ?)');
     this.findNear = raw.prepare('SELECT 1 FROM events WHERE boot_id = ? AND time_ns BETWEEN ? AND ? AND type = ? AND fields = ? LIMIT 1');
     const info = raw
@@ -122,8 +127,10 @@ export class ImportTransaction implements ImportSink {
     const json = canonicalJson(fields);
     if (toleranceNs > 0n && this.findNear.get(boot, e.timeNs - toleranceNs, e.timeNs + toleranceNs, type, json) !== undefined) return false;
     const cpu = subjectCpu(e.event);
-    const info = this.insertEvent.run(boot, e.timeNs, cpu, type, json, this.sourceId, e.line, e.raw);
+    const hash = chainHash(this.head, { boot, timeNs: e.timeNs, event: e.event, source: this.target.sha256, line: e.line, raw: e.raw });
+    const info = this.insertEvent.run(boot, e.timeNs, cpu, type, json, this.sourceId, e.line, e.raw, hash);
     if (info.changes !== 1) return false;
+    this.head = hash;
     const a = this.added.get(boot);
     const seq = Number(info.lastInsertRowid);
     if (a === undefined) this.added.set(boot, { count: 1, minNs: e.timeNs, maxNs: e.timeNs, maxSeq: seq, cpus: new Set(cpu === null ? [] : [cpu]) });

@@ -4,6 +4,7 @@ import { Kysely, Migrator, SqliteDialect, type Migration } from 'kysely';
 import * as m0001 from '../../migrations/0001_event_store.js';
 import * as m0002 from '../../migrations/0002_boot_identity.js';
 import * as m0003 from '../../migrations/0003_projections.js';
+import * as m0004 from '../../migrations/0004_hash_chain.js';
 import { KvmlogError } from '../errors.js';
 import type { DB } from './schema.js';
 
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0001_event_store': m0001,
   '0002_boot_identity': m0002,
   '0003_projections': m0003,
+  '0004_hash_chain': m0004,
 };
 
 export interface Store {

@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import { KvmlogError } from '../errors.js';
 import type { Era } from '../model/era.js';
 import type { BootKind, EventRecord, EventType, LifecycleEvent } from '../model/event.js';
+import { GENESIS } from './chain.js';
 import type { Store } from './db.js';
 
 type Row = Record<string, unknown>;
@@ -91,6 +92,8 @@ export interface EventFilter {
   readonly cpu?: number | undefined;
   readonly types?: readonly EventType[] | undefined;
   readonly limit?: number | undefined;
+  /** Each event's place in the hash chain too (a lookup of the event before it, per event). */
+  readonly withChain?: boolean | undefined;
   /** Only events after this one in (time, seq) order: what a checkpoint does not already hold. */
   readonly after?: { readonly timeNs: bigint; readonly seq: number } | undefined;
 }
@@ -100,8 +103,11 @@ export function* readEvents(store: Store, f: EventFilter): Generator<EventRecord
   let q = store.db
     .selectFrom('events as e')
     .innerJoin('sources as s', 's.id', 'e.source_id')
-    .select(['e.seq', 'e.boot_id', 'e.time_ns', 'e.type', 'e.fields', 'e.source_id', 's.path', 'e.line', 'e.raw'])
+    .select(['e.seq', 'e.boot_id', 'e.time_ns', 'e.type', 'e.fields', 'e.source_id', 's.path', 's.sha256', 'e.line', 'e.raw'])
     .where('e.boot_id', '=', f.boot);
+  if (f.withChain) {
+    q = q.select(['e.hash', sql<string | null>`(SELECT p.hash FROM events p WHERE p.seq < e.seq ORDER BY p.seq DESC LIMIT 1)`.as('prev')]) as unknown as typeof q;
+  }
   if (f.fromNs !== undefined) q = q.where('e.time_ns', '>=', f.fromNs);
   if (f.toNs !== undefined) q = q.where('e.time_ns', '<=', f.toNs);
   if (f.cpu !== undefined) q = q.where('e.cpu', '=', f.cpu);
@@ -122,7 +128,8 @@ export function* readEvents(store: Store, f: EventFilter): Generator<EventRecord
       boot: r['boot_id'] as string,
       timeNs: r['time_ns'] as bigint,
       event,
-      provenance: { sourceId: num(r['source_id']), path: r['path'] as string, line: num(r['line']), raw: r['raw'] as string },
+      provenance: { sourceId: num(r['source_id']), sourceSha256: r['sha256'] as string, path: r['path'] as string, line: num(r['line']), raw: r['raw'] as string },
+      ...(f.withChain ? { chain: { prev: (r['prev'] as string | null) ?? GENESIS, hash: r['hash'] as string | null } } : {}),
     };
   }
 }

@@ -1,0 +1,114 @@
+/**
+ * `kvmlog verify`: the store's hash chain recomputed from the first event to the last, or an export's hashes
+ * checked without the store. Names the first event that does not match.
+ */
+import { readLineBatches } from '../ingest/lines.js';
+import type { EventType, LifecycleEvent } from '../model/event.js';
+import { GENESIS, chainHash } from '../store/chain.js';
+import type { Store } from '../store/db.js';
+
+export interface Mismatch {
+  readonly seq: number;
+  readonly boot: string;
+  readonly timeNs: bigint;
+  readonly path: string;
+  readonly line: number;
+  readonly why: string;
+}
+
+export type StoreVerdict =
+  | { readonly kind: 'intact'; readonly events: number; readonly head: string }
+  | { readonly kind: 'broken'; readonly events: number; readonly first: Mismatch };
+
+/** Walks every event in the order it was appended; the caller holds one read snapshot. */
+export function verifyStore(store: Store): StoreVerdict {
+  const rows = store.raw
+    .prepare(
+      `SELECT e.seq, e.boot_id, e.time_ns, e.type, e.fields, s.sha256, s.path, e.line, e.raw, e.hash
+       FROM events e JOIN sources s ON s.id = e.source_id ORDER BY e.seq`,
+    )
+    .raw(true)
+    .safeIntegers(true)
+    .iterate() as IterableIterator<[bigint, string, bigint, EventType, string, string, string, bigint, string, string | null]>;
+  let prev = GENESIS;
+  let events = 0;
+  for (const [seq, boot, timeNs, type, fields, source, path, line, raw, stored] of rows) {
+    events++;
+    const mismatch = (why: string): StoreVerdict => ({ kind: 'broken', events, first: { seq: Number(seq), boot, timeNs, path, line: Number(line), why } });
+    if (stored === null) return mismatch('it has no hash: it was written around kvmlog');
+    let event: LifecycleEvent;
+    try {
+      event = { type, ...(JSON.parse(fields) as object) } as LifecycleEvent;
+    } catch {
+      return mismatch('its fields are not JSON: the event was changed');
+    }
+    const hash = chainHash(prev, { boot, timeNs, event, source, line: Number(line), raw });
+    if (hash !== stored) return mismatch('its hash does not match its content and the event before it: this event, or one before it, was changed, removed or reordered');
+    prev = stored;
+  }
+  return { kind: 'intact', events, head: prev };
+}
+
+export interface ExportVerdict {
+  /** Lines that carried a chain and matched it. */
+  readonly verified: number;
+  /** Events next to each other in the chain (consecutive seq) whose link was checked. */
+  readonly links: number;
+  /** True when the export holds the whole chain: from the first event ever appended, with no gap. */
+  readonly complete: boolean;
+  readonly first: { readonly line: number; readonly seq: number | null; readonly why: string } | null;
+}
+
+const ENVELOPE = new Set(['seq', 'boot', 'timeNs', 'wallClock', 'source', 'raw', 'chain']);
+
+/**
+ * An export (`events --json`, `export --format ndjson`): each event's hash must equal the hash of its `prev`
+ * and its content, and events adjacent in the chain must link. Needs nothing from the store; reads the file as
+ * a stream and keeps only each event's seq and hashes.
+ */
+export async function verifyExport(path: string): Promise<ExportVerdict> {
+  const seen: { no: number; seq: number; prev: string; hash: string }[] = [];
+  let first: ExportVerdict['first'] = null;
+  const check = (no: number, text: string): void => {
+    const t = text.trim();
+    if (!t.startsWith('{')) return;
+    let o: Record<string, unknown>;
+    try {
+      o = JSON.parse(t) as Record<string, unknown>;
+    } catch {
+      first = { line: no, seq: null, why: 'not JSON' };
+      return;
+    }
+    if (o['type'] === 'kvmlog.boot') return;
+    const chain = o['chain'] as { prev?: unknown; hash?: unknown } | undefined;
+    const source = o['source'] as { sha256?: unknown; line?: unknown } | undefined;
+    const seq = typeof o['seq'] === 'number' ? o['seq'] : null;
+    if (typeof chain?.prev !== 'string' || typeof chain.hash !== 'string' || typeof source?.sha256 !== 'string' || typeof source.line !== 'number') {
+      first = { line: no, seq, why: 'no chain (chain.prev, chain.hash, source.sha256, source.line): not an export kvmlog can verify' };
+      return;
+    }
+    const timeNs = /^\d{1,20}$/.test(String(o['timeNs'])) ? BigInt(String(o['timeNs'])) : null;
+    if (timeNs === null) {
+      first = { line: no, seq, why: 'timeNs is not a decimal number of nanoseconds' };
+      return;
+    }
+    const event = Object.fromEntries(Object.entries(o).filter(([k]) => !ENVELOPE.has(k))) as unknown as LifecycleEvent;
+    const hash = chainHash(chain.prev, { boot: String(o['boot']), timeNs, event, source: source.sha256, line: source.line, raw: String(o['raw']) });
+    if (hash !== chain.hash) first = { line: no, seq, why: 'its hash does not match its content and chain.prev: the event was changed' };
+    else if (seq !== null) seen.push({ no, seq, prev: chain.prev, hash: chain.hash });
+  };
+  for await (const b of readLineBatches(path)) {
+    for (let i = 0; i < b.length && first === null; i++) check(b.firstNo + i, b.text(i));
+    if (first !== null) break;
+  }
+  seen.sort((a, b) => a.seq - b.seq);
+  let links = 0;
+  for (let i = 1; i < seen.length && first === null; i++) {
+    const [a, b] = [seen[i - 1]!, seen[i]!];
+    if (b.seq !== a.seq + 1) continue;
+    links++;
+    if (b.prev !== a.hash) first = { line: b.no, seq: b.seq, why: `chain.prev does not match the hash of event #${a.seq}: an event between them was changed, removed or reordered` };
+  }
+  const complete = first === null && seen.length > 0 && seen[0]!.prev === GENESIS && links === seen.length - 1;
+  return { verified: seen.length, links, complete, first };
+}
