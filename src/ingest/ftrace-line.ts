@@ -28,10 +28,11 @@ export type FtraceLine =
   | { readonly kind: 'blank' }
   | { readonly kind: 'unparsed' };
 
-// Bounded quantifiers and one lazy group anchored by `-pid [cpu]`: linear on any input.
+// Bounded quantifiers and one lazy group anchored by `-pid [cpu]`; the task starts at its first non-blank, so the
+// leading blanks and the task cannot trade characters: linear on any input (test/ingest/regex-safety.test.ts).
 const RECORD =
-  /^\s*(.{1,64}?)-(\d{1,10})\s+(?:\(\s*[\d-]{1,10}\)\s+)?\[(\d{1,6})\]\s+(?:[.a-zA-Z0-9!+#*@$~^|]{4,6}\s+)?(\d{1,12}\.\d{1,9}):\s?(.*)$/;
-const LATENCY = /^\s*(.{1,64}?)-(\d{1,10})\s+(\d{1,6})([.a-zA-Z0-9!+#*@$~^|]{4,6})\s+(\d{1,18})us\s?:\s?(.*)$/;
+  /^\s*(\S.{0,63}?)-(\d{1,10})\s+(?:\(\s*[\d-]{1,10}\)\s+)?\[(\d{1,6})\]\s+(?:[.a-zA-Z0-9!+#*@$~^|]{4,6}\s+)?(\d{1,12}\.\d{1,9}):\s?(.*)$/;
+const LATENCY = /^\s*(\S.{0,63}?)-(\d{1,10})\s+(\d{1,6})([.a-zA-Z0-9!+#*@$~^|]{4,6})\s+(\d{1,18})us\s?:\s?(.*)$/;
 const LOST = /^\s*CPU:?\s?(\d{1,6})?\s*\[(?:LOST )?(\d{1,20})? ?EVENTS(?: DROPPED)?\]\s*$/;
 
 export function parseFtraceLine(text: string): FtraceLine {

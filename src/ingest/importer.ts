@@ -7,11 +7,11 @@
  */
 import { KvmlogError } from '../errors.js';
 import { type Era, eraOfKernel } from '../model/era.js';
-import type { BootKind, LifecycleEvent } from '../model/event.js';
+import { type BootKind, type LifecycleEvent, subjectCpu } from '../model/event.js';
 import { type Anchor, anchorKey } from './anchor.js';
 import { type DecodedEvent, Decoder, type Outcome } from './decoder.js';
 import { type Format, detectFormat, readerFor } from './format.js';
-import type { Line, LineBatch } from './lines.js';
+import { type Line, type LineBatch, MAX_LINE_BYTES } from './lines.js';
 import type { Rec } from './record.js';
 
 /** What is known of a boot's identity when it is placed: a different kernel or command line is a different boot. */
@@ -110,6 +110,7 @@ export async function importLines(batches: AsyncIterable<LineBatch>, sink: Impor
   const reader = readerFor(format);
   const splitter = new BootSplitter(format, sink, opts);
   const feed = (b: LineBatch) => {
+    if (b.tooLong !== undefined) return splitter.unread(b.firstNo, `a line of ${b.tooLong} bytes, longer than any kernel or journal line (limit ${MAX_LINE_BYTES}): not read`);
     for (let i = 0; i < b.length; i++) {
       if (reader.skips?.(b.bytes, b.starts[i]!, b.ends[i]!)) splitter.skipped();
       else {
@@ -123,6 +124,9 @@ export async function importLines(batches: AsyncIterable<LineBatch>, sink: Impor
   splitter.tail(reader.end());
   return splitter.finish();
 }
+
+/** x86's largest NR_CPUS (MAXSMP, arch/x86/Kconfig NR_CPUS_RANGE_END): CPU ids run below it. */
+const MAX_CPUS = 8192;
 
 /** When to ask the store whether a boot is already known: after this many anchors, then never again. */
 const PLACE_AT = new Set([16, 64, 256, 1024]);
@@ -184,6 +188,12 @@ class BootSplitter {
     private readonly opts: ImportOptions,
   ) {
     this.seg = this.open(null);
+  }
+
+  /** A line that could not be read at all. */
+  unread(no: number, message: string): void {
+    this.lines++;
+    this.warnings.push({ line: no, message });
   }
 
   /** A line its reader rejected by its bytes: another subsystem's record. */
@@ -312,6 +322,7 @@ class BootSplitter {
     switch (o.kind) {
       case 'events':
         for (const e of o.events) {
+          if (this.impossibleCpu(e)) continue;
           if (endsKernel(e.event)) this.seg.ended = true;
           if (this.seg.boot === null) this.seg.held.push(e);
           else this.append(this.seg.boot, e);
@@ -327,6 +338,14 @@ class BootSplitter {
         this.warnings.push({ line: l.no, message: o.message });
         return;
     }
+  }
+
+  /** An event about a CPU no x86 kernel can have is a mangled line: a warning, not a fact. */
+  private impossibleCpu(e: DecodedEvent): boolean {
+    const cpu = subjectCpu(e.event);
+    if (cpu === null || cpu < MAX_CPUS) return false;
+    this.warnings.push({ line: e.line, message: `CPU ${cpu} is beyond any x86 kernel's CPUs (NR_CPUS is at most ${MAX_CPUS}, MAXSMP): not stored` });
+    return true;
   }
 
   private append(boot: string, e: DecodedEvent): void {
@@ -409,7 +428,7 @@ class BootSplitter {
     this.context += flushed.context;
     if (seg.boot === null && seg.held.length === 0 && flushed.events.length === 0) return;
     if (seg.boot === null) this.place(this.sink.findBoot(seg.anchors, seg) ?? this.create());
-    for (const e of flushed.events) this.append(seg.boot!, e);
+    for (const e of flushed.events) if (!this.impossibleCpu(e)) this.append(seg.boot!, e);
     this.storeAnchors();
     const range = seg.decoder.eraRange();
     const fromKernel = seg.kernel === null ? null : eraOfKernel(seg.kernel);

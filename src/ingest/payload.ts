@@ -50,7 +50,8 @@ function symbolOf(text: string): string | null {
  */
 export function parseArgs(text: string): Args {
   const out: Record<string, string> = {};
-  const re = /([A-Za-z_][\w]{0,63})=("(?:[^"\\]|\\.){0,4096}"?|[^\s]{0,4096}(?: \[[\w-]{1,64}\])?)/g;
+  // A key starts the text or follows a blank: a run of letters with no `=` is tried once, not from each letter.
+  const re = /(?:^|\s)([A-Za-z_]\w{0,63})=("(?:[^"\\]|\\.){0,4096}"?|[^\s]{0,4096}(?: \[[\w-]{1,64}\])?)/g;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     let v = m[2]!;
     if (v.startsWith('"')) v = v.slice(1, v.endsWith('"') && v.length > 1 ? -1 : undefined);

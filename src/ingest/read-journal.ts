@@ -13,6 +13,8 @@ const HOST_IDENT = String.raw`(\S{1,255})\s+([^\s:\[]{1,64})(?:\[\d{1,10}\])?:\s
 const MONOTONIC = new RegExp(String.raw`^\[\s{0,12}(\d{1,12}\.\d{1,9})\]\s+` + HOST_IDENT);
 const ISO = new RegExp(String.raw`^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:[.,](\d{1,9}))?(Z|[+-]\d{2}:?\d{2})\s+` + HOST_IDENT);
 const BSD = new RegExp(String.raw`^([A-Z][a-z]{2}\s{1,2}\d{1,2} \d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?\s+` + HOST_IDENT);
+/** The patterns built at run time, for the check that every pattern runs in linear time. */
+export const BUILT_PATTERNS: readonly RegExp[] = [MONOTONIC, ISO, BSD];
 const KERNEL_STAMP = /^\[\s{0,12}(\d{1,12}\.\d{1,9})\]\s?(.*)$/;
 const BOOT_SEPARATOR = /^-- Boot ([0-9a-f]{32}) --$/;
 

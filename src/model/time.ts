@@ -28,7 +28,7 @@ export function decimalToNs(text: string, unit: Unit = 's'): bigint | null {
  * (`95540ms`, `95540000us`, `95540000000ns`, `95.54s`).
  */
 export function parseTime(text: string): bigint | null {
-  const m = /^\s*(\d+(?:\.\d*)?)\s*(s|ms|us|µs|ns)?\s*$/.exec(text);
+  const m = /^(\d+(?:\.\d*)?)\s*(s|ms|us|µs|ns)?$/.exec(text.trim());
   if (!m) return null;
   const unit = (m[2] === 'µs' ? 'us' : (m[2] ?? 's')) as Unit;
   return decimalToNs(m[1]!, unit);
@@ -39,8 +39,9 @@ export function formatNs(ns: bigint): string {
   const neg = ns < 0n;
   const abs = neg ? -ns : ns;
   const secs = abs / 1_000_000_000n;
-  let frac = (abs % 1_000_000_000n).toString().padStart(9, '0');
-  frac = frac.replace(/0+$/, '');
-  if (frac.length < 6) frac = frac.padEnd(6, '0');
+  const digits = (abs % 1_000_000_000n).toString().padStart(9, '0');
+  let end = digits.length;
+  while (end > 6 && digits[end - 1] === '0') end--;
+  const frac = digits.slice(0, end);
   return `${neg ? '-' : ''}${secs}.${frac}`;
 }
