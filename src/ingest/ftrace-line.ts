@@ -28,11 +28,11 @@ export type FtraceLine =
   | { readonly kind: 'blank' }
   | { readonly kind: 'unparsed' };
 
-// Bounded quantifiers and one lazy group anchored by `-pid [cpu]`; the task starts at its first non-blank, so the
-// leading blanks and the task cannot trade characters: linear on any input (test/ingest/regex-safety.test.ts).
+// Every quantifier bounded (columns are padded by a few blanks, never by pages of them), the task starting at its
+// first non-blank: linear on any input, as test/ingest/regex-safety.test.ts checks.
 const RECORD =
-  /^\s*(\S.{0,63}?)-(\d{1,10})\s+(?:\(\s*[\d-]{1,10}\)\s+)?\[(\d{1,6})\]\s+(?:[.a-zA-Z0-9!+#*@$~^|]{4,6}\s+)?(\d{1,12}\.\d{1,9}):\s?(.*)$/;
-const LATENCY = /^\s*(\S.{0,63}?)-(\d{1,10})\s+(\d{1,6})([.a-zA-Z0-9!+#*@$~^|]{4,6})\s+(\d{1,18})us\s?:\s?(.*)$/;
+  /^\s{0,64}(\S.{0,63}?)-(\d{1,10})\s{1,32}(?:\(\s{0,16}[\d-]{1,10}\)\s{1,32})?\[(\d{1,6})\]\s{1,32}(?:[.a-zA-Z0-9!+#*@$~^|]{4,6}\s{1,32})?(\d{1,12}\.\d{1,9}):\s?(.*)$/;
+const LATENCY = /^\s{0,64}(\S.{0,63}?)-(\d{1,10})\s{1,32}(\d{1,6})([.a-zA-Z0-9!+#*@$~^|]{4,6})\s{1,32}(\d{1,18})us\s?:\s?(.*)$/;
 const LOST = /^\s*CPU:?\s?(\d{1,6})?\s*\[(?:LOST )?(\d{1,20})? ?EVENTS(?: DROPPED)?\]\s*$/;
 
 export function parseFtraceLine(text: string): FtraceLine {

@@ -95,7 +95,7 @@ export class FtraceReader implements LineReader {
  * `perf script`: `<comm> <tid>[/<pid>] [<cpu>] <secs>.<frac>: [<period>] <group>:<event>: <fields>`.
  * Probes print bare addresses (`(ffffffffc0a1b2c0)`) and return probes are named `<func>__return`.
  */
-const PERF = /^\s*(\S.{0,63}?)\s+(\d{1,10})(?:\/(\d{1,10}))?\s+\[(\d{1,6})\]\s+(\d{1,12}\.\d{1,9}):\s+(?:\d{1,20}\s+)?([\w.-]{1,64}):([\w.-]{1,128}):\s?(.*)$/;
+const PERF = /^\s{0,64}(\S.{0,63}?)\s{1,32}(\d{1,10})(?:\/(\d{1,10}))?\s{1,32}\[(\d{1,6})\]\s{1,32}(\d{1,12}\.\d{1,9}):\s{1,32}(?:\d{1,20}\s{1,32})?([\w.-]{1,64}):([\w.-]{1,128}):\s?(.*)$/;
 
 export class PerfScriptReader implements LineReader {
   read(line: Line): readonly Rec[] {

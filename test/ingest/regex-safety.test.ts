@@ -48,7 +48,7 @@ describe('regular expressions run in linear time', () => {
       const r = checkSync(p.source, p.flags, { backend: 'pure', randomSeed: 0, timeout: 30_000 });
       if (r.status !== 'safe') {
         const why = r.status === 'vulnerable' ? `${r.complexity.summary}, attack ${r.attack.pattern}` : r.status;
-        unsafe.push(`${p.where} /${p.source}/${p.flags}: ${why}`);
+        unsafe.push(`${p.where} /${p.source}/${p.flags}: ${why}${r.status === 'unknown' ? ` (${JSON.stringify(r.error)})` : ''}`);
       }
     }
     assert.deepEqual(unsafe, []);
