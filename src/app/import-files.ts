@@ -46,14 +46,19 @@ export async function importFile(store: Store, file: string, opts: ImportOptions
 async function importPath(store: Store, path: string, shownAs: string, opts: ImportOptions): Promise<ImportResult> {
   const size = await checkReadable(path, shownAs);
   const sha256 = await hashFile(path);
-  const prior = sourceByHash(store, sha256);
-  if (prior !== null) return { kind: 'already-imported', file: shownAs, previousPath: prior.path, importedAt: prior.importedAt };
-  if (opts.boot !== undefined) await requireBoot(store, opts.boot);
-
   const host = opts.host ?? (shownAs === '-' ? 'stdin' : basename(shownAs).replace(/\.[^.]*$/, ''));
-  const erasBefore = new Map(listBoots(store).map((b) => [b.id, b.era]));
+  // Everything from here on sees the store as the write lock leaves it: another import of the same content
+  // that finished while this one waited for the lock makes this one a no-op, not a conflict.
   const tx = ImportTransaction.begin(store, { sha256, path: shownAs, format: opts.format ?? 'auto', host });
   try {
+    const prior = sourceByHash(store, sha256);
+    if (prior !== null) {
+      tx.rollback();
+      return { kind: 'already-imported', file: shownAs, previousPath: prior.path, importedAt: prior.importedAt };
+    }
+    if (opts.boot !== undefined) requireBoot(store, opts.boot);
+    const erasBefore = new Map(listBoots(store).map((b) => [b.id, b.era]));
+    tx.addSource();
     const progress = opts.onProgress;
     const summary = await importLines(readLineBatches(path, progress && ((b) => progress(b, size))), tx, {
       format: opts.format,
@@ -106,7 +111,7 @@ async function hashFile(path: string): Promise<string> {
   return h.digest('hex');
 }
 
-async function requireBoot(store: Store, boot: string): Promise<void> {
-  const row = await store.db.selectFrom('boots').select('id').where('id', '=', boot).executeTakeFirst();
+function requireBoot(store: Store, boot: string): void {
+  const row = store.raw.prepare('SELECT id FROM boots WHERE id = ?').get(boot);
   if (!row) throw new KvmlogError('not-found', `--boot ${boot}: no such boot in ${store.path} (give the full id from kvmlog boots)`);
 }

@@ -32,7 +32,7 @@ export class ImportTransaction implements ImportSink {
   private readonly insertEvent: Statement;
   private readonly insertAnchor: Statement;
   private readonly findNear: Statement;
-  private readonly sourceId: number;
+  private sourceId = 0;
   private open = true;
   /** The hash of the last event appended: what the next one's hash covers. */
   private head: string;
@@ -51,9 +51,13 @@ export class ImportTransaction implements ImportSink {
     this.head = (raw.prepare('SELECT hash FROM events ORDER BY seq DESC LIMIT 1').pluck().get() as string | null | undefined) ?? GENESIS;
     this.insertAnchor = raw.prepare('INSERT INTO anchors (boot_id, time_ns, key) VALUES (?, ?, ?)');
     this.findNear = raw.prepare('SELECT 1 FROM events WHERE boot_id = ? AND time_ns BETWEEN ? AND ? AND type = ? AND fields = ? LIMIT 1');
-    const info = raw
+  }
+
+  /** Records the input itself; before any boot or event, once the caller knows the input is new. */
+  addSource(): void {
+    const info = this.store.raw
       .prepare('INSERT INTO sources (sha256, path, format, imported_at, lines, events) VALUES (?, ?, ?, ?, 0, 0)')
-      .run(target.sha256, target.path, target.format, new Date().toISOString());
+      .run(this.target.sha256, this.target.path, this.target.format, new Date().toISOString());
     this.sourceId = Number(info.lastInsertRowid);
   }
 

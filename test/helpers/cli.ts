@@ -1,5 +1,5 @@
 /** Runs the built CLI as a user would: a child process, its stdout, stderr and exit status. */
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +30,19 @@ export function kvmlog(args: readonly string[], opts: { env?: NodeJS.ProcessEnv;
     if (opts.input !== undefined) child.stdin!.end(opts.input);
     else child.stdin!.end();
   });
+}
+
+/** Starts kvmlog and hands back the process (to kill it) with its outcome. */
+export function startKvmlog(args: readonly string[]): { child: ChildProcess; done: Promise<Run> } {
+  let child!: ChildProcess;
+  const done = new Promise<Run>((resolve) => {
+    child = execFile(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, NODE_ENV: 'production' }, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : err.signal ? 128 + 9 : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin!.end();
+  });
+  return { child, done };
 }
 
 /** A fresh directory for one test's database, removed afterwards. */
