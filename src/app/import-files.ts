@@ -1,7 +1,8 @@
 /** `kvmlog import`: one input → one atomic append. */
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -89,10 +90,16 @@ async function importPath(store: Store, path: string, shownAs: string, opts: Imp
   }
 }
 
+/** Every input readable, before the store is opened: a typo in the third path imports nothing of the first two. */
+export async function checkInputs(files: readonly string[]): Promise<void> {
+  for (const f of files) if (f !== '-') await checkReadable(f, f);
+}
+
 async function checkReadable(path: string, shownAs: string): Promise<number> {
   try {
     const s = await stat(path);
     if (s.isDirectory()) throw new KvmlogError('input', `${shownAs}: is a directory, not a trace file`);
+    await access(path, constants.R_OK);
     return s.size;
   } catch (e) {
     if (e instanceof KvmlogError) throw e;

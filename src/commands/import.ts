@@ -65,7 +65,8 @@ ${FORMATS.map((f) => `  ${f.padEnd(10)} ${FORMAT_HELP[f]}`).join('\n')}`;
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(Import);
     const files = argv as string[];
-    const { importFile } = await import('../app/import-files.js');
+    const { checkInputs, importFile } = await import('../app/import-files.js');
+    await checkInputs(files);
     const { importJson, importText } = await import('../render/import.js');
     const format = flags.format === 'auto' ? undefined : (flags.format as Format);
     const { bootTimeFlag } = await import('../cli/time-flag.js');

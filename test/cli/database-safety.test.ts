@@ -76,6 +76,23 @@ describe('a database kvmlog may only read', () => {
   });
 });
 
+describe('an input kvmlog may not read', () => {
+  const s = scratch();
+  after(() => s.cleanup());
+
+  it('is one clear line naming it, and nothing is imported, not even the inputs before it', async () => {
+    chmodSync(s.dir, 0o777);
+    const input = join(s.dir, 'secret.txt');
+    copyFileSync(ftrace61, input);
+    chmodSync(input, 0o000);
+    const db = join(s.dir, 'kvmlog.db');
+    const r = await asReader(['import', '--db', db, ftrace61, input]);
+    assertCleanError(r, /secret\.txt: cannot read \(EACCES\)/);
+    assert.ok(!existsSync(db));
+    chmodSync(input, 0o644);
+  });
+});
+
 describe('a database kvmlog must not trust', () => {
   const s = scratch();
   after(() => s.cleanup());
