@@ -2,7 +2,6 @@
  * Reads. Queries are built with kysely and run on the raw connection with `safeIntegers`, so that
  * nanosecond times come back as exact bigints rather than doubles.
  */
-import type { Statement } from 'better-sqlite3';
 import type { Compilable } from 'kysely';
 import { sql } from 'kysely';
 import { KvmlogError } from '../errors.js';
@@ -10,6 +9,7 @@ import type { Era } from '../model/era.js';
 import type { BootKind, EventRecord, EventType, LifecycleEvent } from '../model/event.js';
 import { GENESIS } from './chain.js';
 import type { Store } from './db.js';
+import { prepared } from './statements.js';
 
 type Row = Record<string, unknown>;
 
@@ -140,7 +140,6 @@ export type FoldEvent = Pick<EventRecord, 'seq' | 'timeNs' | 'event'>;
 const FOLD_SQL = `SELECT seq, time_ns, type, fields FROM events
   WHERE boot_id = ? AND time_ns >= ? AND (time_ns > ? OR seq > ?) AND time_ns <= ?
   ORDER BY time_ns, seq LIMIT ?`;
-const foldStatements = new WeakMap<Store['raw'], Statement>();
 const MIN_NS = -(2n ** 63n);
 const MAX_NS = 2n ** 63n - 1n;
 
@@ -153,11 +152,7 @@ export function* foldEvents(
   boot: string,
   opts: { readonly after?: { readonly timeNs: bigint; readonly seq: number } | undefined; readonly toNs?: bigint | undefined; readonly limit?: number | undefined },
 ): Generator<FoldEvent> {
-  let stmt = foldStatements.get(store.raw);
-  if (stmt === undefined) {
-    stmt = store.raw.prepare(FOLD_SQL).raw(true).safeIntegers(true);
-    foldStatements.set(store.raw, stmt);
-  }
+  const stmt = prepared(store, FOLD_SQL, 'arrays');
   const afterNs = opts.after?.timeNs ?? MIN_NS;
   const rows = stmt.iterate(boot, afterNs, afterNs, opts.after?.seq ?? -1, opts.toNs ?? MAX_NS, opts.limit ?? -1) as IterableIterator<[bigint, bigint, EventType, string]>;
   for (const [seq, timeNs, type, fields] of rows) {
@@ -168,8 +163,8 @@ export function* foldEvents(
 /** Every CPU a boot's events mention, so that state can list the ones not yet observed as unknown. */
 export function bootCpus(store: Store, boot: string): number[] {
   // The projection keeps the list; without one (a database from before projections), ask the events.
-  const projected = store.db.selectFrom('projected_boots').select('cpus').where('boot_id', '=', boot);
-  for (const r of iterate(store, projected)) return JSON.parse(r['cpus'] as string) as number[];
+  const projected = prepared(store, 'SELECT cpus FROM projected_boots WHERE boot_id = ?').get(boot) as { cpus: string } | undefined;
+  if (projected !== undefined) return JSON.parse(projected.cpus) as number[];
   const q = store.db
     .selectFrom('events')
     .select('cpu')
