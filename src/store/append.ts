@@ -11,7 +11,7 @@ import type { BootFacts, BootIdentity, ImportSink, ImportSummary, NewBoot } from
 import { eraOfKernel } from '../model/era.js';
 import { subjectCpu } from '../model/event.js';
 import type { Store } from './db.js';
-import { GENESIS, chainHash } from './chain.js';
+import { GENESIS, canonicalJson, hashContent } from './chain.js';
 import type { Appended } from './projections.js';
 
 export interface ImportTarget {
@@ -131,7 +131,7 @@ export class ImportTransaction implements ImportSink {
     const json = canonicalJson(fields);
     if (toleranceNs > 0n && this.findNear.get(boot, e.timeNs - toleranceNs, e.timeNs + toleranceNs, type, json) !== undefined) return false;
     const cpu = subjectCpu(e.event);
-    const hash = chainHash(this.head, { boot, timeNs: e.timeNs, event: e.event, source: this.target.sha256, line: e.line, raw: e.raw });
+    const hash = hashContent(this.head, boot, e.timeNs, canonicalJson(e.event), this.target.sha256, e.line, e.raw);
     const info = this.insertEvent.run(boot, e.timeNs, cpu, type, json, this.sourceId, e.line, e.raw, hash);
     if (info.changes !== 1) return false;
     this.head = hash;
@@ -209,9 +209,4 @@ export class ImportTransaction implements ImportSink {
 /** A boot's id, derived from the input's content so that the same input names the same boots. */
 export function bootId(sha256: string, index: number): string {
   return createHash('sha256').update(`${sha256}:${index}`).digest('hex').slice(0, 12);
-}
-
-/** Fields with their keys in order, so that one fact is one string whichever capture reported it. */
-function canonicalJson(fields: Record<string, unknown>): string {
-  return JSON.stringify(Object.fromEntries(Object.entries(fields).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
 }

@@ -24,14 +24,29 @@ export interface Chained {
   readonly raw: string;
 }
 
-/** JSON with every object's keys in order: one text for one value, whoever serializes it. */
+/** JSON with every object's keys in order: one text for one value, whoever serializes it. Same as JSON.stringify otherwise. */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as object).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
-  );
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map((v: unknown) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+  const o = value as Record<string, unknown>;
+  let out = '';
+  for (const k of Object.keys(o).sort()) {
+    const v = o[k];
+    if (v === undefined) continue;
+    out += `${out === '' ? '' : ','}${JSON.stringify(k)}:${canonicalJson(v)}`;
+  }
+  return `{${out}}`;
 }
 
 export function chainHash(prev: string, e: Chained): string {
-  const content = canonicalJson({ boot: e.boot, timeNs: e.timeNs.toString(), event: e.event, source: e.source, line: e.line, raw: e.raw });
+  return hashContent(prev, e.boot, e.timeNs, canonicalJson(e.event), e.source, e.line, e.raw);
+}
+
+/**
+ * The same hash from the event's canonical JSON, which the append path has already made: the content object
+ * written out with its keys in canonical order (boot, event, line, raw, source, timeNs).
+ */
+export function hashContent(prev: string, boot: string, timeNs: bigint, eventJson: string, source: string, line: number, raw: string): string {
+  const content = `{"boot":${JSON.stringify(boot)},"event":${eventJson},"line":${JSON.stringify(line)},"raw":${JSON.stringify(raw)},"source":${JSON.stringify(source)},"timeNs":"${timeNs}"}`;
   return createHash('sha256').update(`${prev}\n${content}`).digest('hex');
 }
