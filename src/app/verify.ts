@@ -52,7 +52,7 @@ export function verifyStore(store: Store): StoreVerdict {
 export interface ExportVerdict {
   /** Lines that carried a chain and matched it. */
   readonly verified: number;
-  /** Events next to each other in the chain (consecutive seq) whose link was checked. */
+  /** Events that follow each other in the file's seq order and link (prev = the earlier one's hash). */
   readonly links: number;
   /** True when the export holds the whole chain: from the first event ever appended, with no gap. */
   readonly complete: boolean;
@@ -102,13 +102,17 @@ export async function verifyExport(path: string): Promise<ExportVerdict> {
     if (first !== null) break;
   }
   seen.sort((a, b) => a.seq - b.seq);
+  // Sequence numbers are increasing, not contiguous (an insert of a fact already held uses one up): two events
+  // link when the later one's prev is the earlier one's hash; where they do not, the file lacks what lies
+  // between them (another boot's events, or one removed) — unless no number lies between them.
   let links = 0;
+  let gaps = 0;
   for (let i = 1; i < seen.length && first === null; i++) {
     const [a, b] = [seen[i - 1]!, seen[i]!];
-    if (b.seq !== a.seq + 1) continue;
-    links++;
-    if (b.prev !== a.hash) first = { line: b.no, seq: b.seq, why: `chain.prev does not match the hash of event #${a.seq}: an event between them was changed, removed or reordered` };
+    if (b.prev === a.hash) links++;
+    else if (b.seq === a.seq + 1) first = { line: b.no, seq: b.seq, why: `chain.prev does not match the hash of event #${a.seq}, the event before it` };
+    else gaps++;
   }
-  const complete = first === null && seen.length > 0 && seen[0]!.prev === GENESIS && links === seen.length - 1;
+  const complete = first === null && seen.length > 0 && seen[0]!.prev === GENESIS && gaps === 0;
   return { verified: seen.length, links, complete, first };
 }

@@ -145,6 +145,8 @@ class Segment {
   kernel: string | null = null;
   /** The era a kvmlog export says the boot had, for a history that shows neither release nor telling functions. */
   eraHint: Era | null = null;
+  /** The kind a kvmlog export says the boot had (its input may lack the command line that tells). */
+  kindHint: BootKind | null = null;
   cmdline: string | null = null;
   host: string | null;
   bootWallNs: bigint | null;
@@ -248,6 +250,7 @@ class BootSplitter {
         if (r.bootId !== this.seg.id) this.restart(r.bootId, r.host ?? undefined);
         this.seg.kernel ??= r.kernel;
         this.seg.eraHint ??= r.era;
+        this.seg.kindHint ??= r.bootKind;
         return;
       case 'event':
         if (r.bootId !== this.seg.id) this.restart(r.bootId);
@@ -399,7 +402,7 @@ class BootSplitter {
       kernel: s.kernel,
       cmdline: s.cmdline,
       toleranceNs: s.toleranceNs,
-      kind: kindOf(s.cmdline),
+      kind: s.kindHint ?? kindOf(s.cmdline),
       host: s.host,
     });
   }
@@ -441,7 +444,7 @@ class BootSplitter {
       cmdline: seg.cmdline,
       toleranceNs: seg.toleranceNs,
       era: fromKernel ?? seg.eraHint ?? (range !== null && range[0] === range[1] ? range[0] : null),
-      kind: kindOf(seg.cmdline),
+      kind: seg.kindHint ?? kindOf(seg.cmdline),
       previous,
       bootWallNs: seg.bootWallNs,
       host: seg.host,

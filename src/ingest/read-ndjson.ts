@@ -25,7 +25,17 @@ export class NdjsonReader implements LineReader {
     if (o['type'] === 'kvmlog.boot' && typeof o['boot'] === 'string') {
       const str = (k: string) => (typeof o[k] === 'string' ? (o[k] as string) : null);
       const era = str('era');
-      return [{ kind: 'boot-info', bootId: o['boot'] as string, kernel: str('kernel'), era: era !== null && (ERAS as readonly string[]).includes(era) ? (era as Era) : null, host: str('host') }];
+      const bootKind = str('kind');
+      return [
+        {
+          kind: 'boot-info',
+          bootId: o['boot'] as string,
+          kernel: str('kernel'),
+          era: era !== null && (ERAS as readonly string[]).includes(era) ? (era as Era) : null,
+          host: str('host'),
+          bootKind: bootKind === 'kdump' || bootKind === 'normal' ? bootKind : null,
+        },
+      ];
     }
     if (typeof o['type'] === 'string' && typeof o['timeNs'] === 'string') return [kvmlogEvent(o)];
     if (o['type'] === 'printf' && typeof o['data'] === 'string') {

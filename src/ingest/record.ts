@@ -3,7 +3,7 @@
  * a kernel-log message, a boot boundary, an already-decoded kvmlog event, or nothing kvmlog reads.
  */
 import type { Era } from '../model/era.js';
-import type { LifecycleEvent } from '../model/event.js';
+import type { BootKind, LifecycleEvent } from '../model/event.js';
 import type { Line } from './lines.js';
 
 export type Rec =
@@ -43,7 +43,7 @@ export type Rec =
   /** An explicit boot boundary (`-- Boot 2f3c… --` in journalctl output). */
   | { readonly kind: 'boot'; readonly bootId: string | null }
   /** What kvmlog knows of a boot, at the head of a reproducer (`{"type":"kvmlog.boot",…}`). */
-  | { readonly kind: 'boot-info'; readonly bootId: string; readonly kernel: string | null; readonly era: Era | null; readonly host: string | null }
+  | { readonly kind: 'boot-info'; readonly bootId: string; readonly kernel: string | null; readonly era: Era | null; readonly host: string | null; readonly bootKind: BootKind | null }
   /** A kvmlog event read back from kvmlog's own NDJSON. */
   | { readonly kind: 'event'; readonly bootId: string; readonly timeNs: bigint; readonly event: LifecycleEvent }
   /** A lifecycle line whose fact another line carries (a stack frame of a probe hit). */

@@ -1,0 +1,52 @@
+import { Flags } from '@oclif/core';
+import { KvmlogCommand } from '../cli/base.js';
+
+export default class Export extends KvmlogCommand {
+  static override summary = 'Write the store for other tools: Perfetto / chrome://tracing, kvmlog NDJSON, or CSV.';
+  static override description = `--format perfetto writes Chrome trace-event JSON that ui.perfetto.dev and chrome://tracing open: a process per boot, a track per CPU for each of online, post-VMXON and TDX LP-init (with unknown stretches marked), a counter track for kvm_usage_count, and instant events for the panic, kexec, kvm_shutdown, system states and findings; each carries its event's sequence number and exact nanoseconds in its args.
+
+--format ndjson writes kvmlog's own events with a kvmlog.boot header per boot: kvmlog import reads it back, and kvmlog verify FILE checks its hash chain without the store.
+
+--format csv writes one row per event: seq, boot, time_ns, cpu, type, fields (JSON), source, source_sha256, line, raw, hash.
+
+Every boot, or --boot. The file is written whole or not at all.`;
+  static override examples = [
+    '<%= config.bin %> export --format perfetto -o boot.json   # then open it in ui.perfetto.dev',
+    '<%= config.bin %> export --format ndjson -o history.ndjson',
+    '<%= config.bin %> export --format csv --boot 8a6b | column -s, -t',
+  ];
+  static override flags = {
+    format: Flags.string({ description: 'what to write', options: ['perfetto', 'ndjson', 'csv'], required: true }),
+    output: Flags.string({ char: 'o', description: 'the file to write (default: stdout)' }),
+    boot: Flags.string({ description: 'only this boot (id or unique prefix)' }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Export);
+    const { listBoots, readEvents, resolveBoot } = await import('../store/read.js');
+    const { writeWhole } = await import('../cli/output.js');
+    const lines: string[] = [];
+    await this.withStore(flags.db, 'read', async (store) => {
+      const boots = flags.boot === undefined ? listBoots(store) : [resolveBoot(store, flags.boot).boot];
+      if (flags.format === 'perfetto') {
+        const { timelineOf } = await import('../app/timeline.js');
+        const { perfettoEvents } = await import('../render/perfetto.js');
+        const events = perfettoEvents(boots.map((b) => ({ label: `boot ${b.id} ${b.kernel ?? ''} (${b.kind})`.replace(/\s+/g, ' '), timeline: timelineOf(store, b) })));
+        lines.push(JSON.stringify({ displayTimeUnit: 'ns', traceEvents: events }));
+        return;
+      }
+      const { bootHeader, csvHeader, csvRow, ndjsonLine } = await import('../render/export.js');
+      if (flags.format === 'csv') lines.push(csvHeader());
+      for (const b of boots) {
+        if (flags.format === 'ndjson') lines.push(bootHeader(b));
+        for (const r of readEvents(store, { boot: b.id, withChain: true })) lines.push(flags.format === 'ndjson' ? ndjsonLine(r, b) : csvRow(r));
+      }
+    });
+    const text = `${lines.join('\n')}\n`;
+    if (flags.output === undefined || flags.output === '-') this.out(text);
+    else {
+      await writeWhole(flags.output, text);
+      this.note(`${flags.output}: ${flags.format}, ${lines.length} ${flags.format === 'perfetto' ? 'document' : 'lines'}`);
+    }
+  }
+}
