@@ -5,28 +5,24 @@
  * emergency disable, the finding with its evidence lines; hovering a lane shows the raw input line.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, chromium } from 'playwright-core';
-import { fixture, json, kvmlog, ndjson, scratch } from '../helpers/cli.js';
+import { kvmlog, scratch } from '../helpers/cli.js';
+import { kdumpStores } from '../helpers/kdump.js';
 
 const CHROMIUM = process.env['KVMLOG_CHROMIUM'] ?? '/usr/bin/chromium';
 
 const s = scratch();
+let db: string;
 let browser: Browser;
 let crashed: string;
 let edited: string;
 before(async () => {
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM}: Debian's chromium package is needed for this test (apt-get install chromium)`);
-  await kvmlog(['import', '--db', s.db, fixture('linux-6.1-qemu', 'kdump-direct-ftrace-precrash.txt'), fixture('linux-6.1-qemu', 'console-kdump-direct.log')]);
-  crashed = (await json<{ id: string; kind: string }[]>(['boots', '--db', s.db])).find((b) => b.kind === 'normal')!.id;
-  const events = await ndjson<{ type: string; cpu?: number }>(['events', '--db', s.db, '--boot', crashed]);
-  const file = join(s.dir, 'edited.ndjson');
-  writeFileSync(file, `${events.filter((e) => !(e.type === 'virt.emergency_disable' && e.cpu === 1)).map((e) => JSON.stringify({ ...e, boot: 'edited' })).join('\n')}\n`);
-  edited = join(s.dir, 'edited.db');
-  await kvmlog(['import', '--db', edited, file]);
+  ({ db, crashed, edited } = await kdumpStores(s.dir));
   // Root (CI containers) cannot use Chromium's sandbox.
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 });
@@ -52,7 +48,7 @@ async function open(html: string) {
 describe('kvmlog report', () => {
   it('renders the kdump crash path from the file alone: four CPU lanes, the panic and the crash kexec, the usage line', async () => {
     const html = join(s.dir, 'report.html');
-    const r = await kvmlog(['report', '--db', s.db, '-o', html]);
+    const r = await kvmlog(['report', '--db', db, '-o', html]);
     assert.equal(r.code, 0, r.stderr);
     assert.doesNotMatch(readFileSync(html, 'utf8'), /<(?:script|link|img)[^>]+(?:src|href)=/i, 'nothing loaded from elsewhere');
     const { page, foreign, errors } = await open(html);

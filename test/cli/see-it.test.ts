@@ -5,24 +5,20 @@
  * end of the crash path.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
-import { fixture, json, kvmlog, ndjson, scratch } from '../helpers/cli.js';
+import { json, kvmlog, ndjson, scratch } from '../helpers/cli.js';
+import { kdumpStores } from '../helpers/kdump.js';
 
 const s = scratch();
+let db: string;
 let crashed: string;
 /** The same history without CPU 1's emergency disable: kexec-with-virt-on fires for CPU 1. */
 let edited: string;
 before(async () => {
-  await kvmlog(['import', '--db', s.db, fixture('linux-6.1-qemu', 'kdump-direct-ftrace-precrash.txt'), fixture('linux-6.1-qemu', 'console-kdump-direct.log')]);
-  crashed = (await json<{ id: string; kind: string }[]>(['boots', '--db', s.db])).find((b) => b.kind === 'normal')!.id;
-  const events = await ndjson<{ type: string; cpu?: number }>(['events', '--db', s.db, '--boot', crashed]);
-  const file = join(s.dir, 'edited.ndjson');
-  writeFileSync(file, `${events.filter((e) => !(e.type === 'virt.emergency_disable' && e.cpu === 1)).map((e) => JSON.stringify({ ...e, boot: 'edited' })).join('\n')}\n`);
-  edited = join(s.dir, 'edited.db');
-  await kvmlog(['import', '--db', edited, file]);
+  ({ db, crashed, edited } = await kdumpStores(s.dir));
 });
 after(() => s.cleanup());
 
@@ -31,7 +27,7 @@ const KEXEC_NS = 17_950_076_000n;
 
 describe('kvmlog timeline', () => {
   it('draws a lane per CPU with the panic and crash kexec where they happened, and every CPU off at the end', async () => {
-    const r = await kvmlog(['timeline', '--db', s.db, '--boot', crashed, '--from', '17.94', '--to', '17.96', '--width', '109']);
+    const r = await kvmlog(['timeline', '--db', db, '--boot', crashed, '--from', '17.94', '--to', '17.96', '--width', '109']);
     assert.equal(r.code, 0, r.stderr);
     assert.doesNotMatch(r.stdout, /\x1b\[/, 'no colour when not on a terminal');
     const lines = r.stdout.split('\n');
@@ -111,7 +107,7 @@ function assertTraceEventRules(doc: { traceEvents: TraceEvent[] }): void {
 describe('kvmlog export --format perfetto', () => {
   it('writes trace-event JSON the viewers accept: CPU tracks, the usage counter, panic and kexec instants with their seq', async () => {
     const out = join(s.dir, 'boot.json');
-    const r = await kvmlog(['export', '--db', s.db, '--format', 'perfetto', '-o', out]);
+    const r = await kvmlog(['export', '--db', db, '--format', 'perfetto', '-o', out]);
     assert.equal(r.code, 0, r.stderr);
     const doc = JSON.parse(readFileSync(out, 'utf8')) as { displayTimeUnit: string; traceEvents: TraceEvent[] };
     assertTraceEventRules(doc);
@@ -136,21 +132,21 @@ describe('kvmlog export --format perfetto', () => {
 describe('kvmlog export --format ndjson and csv', () => {
   it('ndjson re-imports into an empty store with the same events, and verifies alone', async () => {
     const out = join(s.dir, 'all.ndjson');
-    assert.equal((await kvmlog(['export', '--db', s.db, '--format', 'ndjson', '-o', out])).code, 0);
+    assert.equal((await kvmlog(['export', '--db', db, '--format', 'ndjson', '-o', out])).code, 0);
     const v = await kvmlog(['verify', out, '--json']);
     assert.equal(v.code, 0, v.stdout);
     assert.equal(JSON.parse(v.stdout).complete, true);
     const again = join(s.dir, 'again.db');
     assert.equal((await kvmlog(['import', '--db', again, out])).code, 0);
     const count = async (db: string) => (await json<{ events: number; kind: string }[]>(['boots', '--db', db])).map((b) => [b.kind, b.events]).sort();
-    assert.deepEqual(await count(again), await count(s.db));
+    assert.deepEqual(await count(again), await count(db));
   });
 
   it('csv has a header and one row per event that a CSV parser reads back, raw lines intact', async () => {
-    const r = await kvmlog(['export', '--db', s.db, '--format', 'csv', '--boot', crashed]);
+    const r = await kvmlog(['export', '--db', db, '--format', 'csv', '--boot', crashed]);
     assert.equal(r.code, 0, r.stderr);
     const rows = parse(r.stdout, { columns: true }) as Record<string, string>[];
-    const events = await ndjson<{ seq: number; raw: string; timeNs: string }>(['events', '--db', s.db, '--boot', crashed]);
+    const events = await ndjson<{ seq: number; raw: string; timeNs: string }>(['events', '--db', db, '--boot', crashed]);
     assert.equal(rows.length, events.length);
     assert.deepEqual(Object.keys(rows[0]!), ['seq', 'boot', 'time_ns', 'cpu', 'type', 'fields', 'source', 'source_sha256', 'line', 'raw', 'hash']);
     const kexec = rows.find((x) => x['type'] === 'kexec.start')!;
