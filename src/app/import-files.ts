@@ -13,7 +13,7 @@ import { readLineBatches } from '../ingest/lines.js';
 import { ImportTransaction } from '../store/append.js';
 import type { Store } from '../store/db.js';
 import { rebuildProjections, updateProjections } from '../store/projections.js';
-import { listBoots, sourceByHash } from '../store/read.js';
+import { listBoots } from '../store/read.js';
 
 export interface ImportOptions {
   readonly format?: Format | undefined;
@@ -48,18 +48,12 @@ async function importPath(store: Store, path: string, shownAs: string, opts: Imp
   const size = await checkReadable(path, shownAs);
   const sha256 = await hashFile(path);
   const host = opts.host ?? (shownAs === '-' ? 'stdin' : basename(shownAs).replace(/\.[^.]*$/, ''));
-  // Everything from here on sees the store as the write lock leaves it: another import of the same content
-  // that finished while this one waited for the lock makes this one a no-op, not a conflict.
-  const tx = ImportTransaction.begin(store, { sha256, path: shownAs, format: opts.format ?? 'auto', host });
+  const begun = ImportTransaction.begin(store, { sha256, path: shownAs, format: opts.format ?? 'auto', host });
+  if (begun.kind === 'already-imported') return { kind: 'already-imported', file: shownAs, previousPath: begun.path, importedAt: begun.importedAt };
+  const tx = begun.tx;
   try {
-    const prior = sourceByHash(store, sha256);
-    if (prior !== null) {
-      tx.rollback();
-      return { kind: 'already-imported', file: shownAs, previousPath: prior.path, importedAt: prior.importedAt };
-    }
     if (opts.boot !== undefined) requireBoot(store, opts.boot);
     const erasBefore = new Map(listBoots(store).map((b) => [b.id, b.era]));
-    tx.addSource();
     const progress = opts.onProgress;
     const summary = await importLines(readLineBatches(path, progress && ((b) => progress(b, size))), tx, {
       format: opts.format,

@@ -13,6 +13,7 @@ import { subjectCpu } from '../model/event.js';
 import type { Store } from './db.js';
 import { GENESIS, canonicalJson, hashContent } from './chain.js';
 import type { Appended } from './projections.js';
+import { sourceByHash } from './read.js';
 
 export interface ImportTarget {
   readonly sha256: string;
@@ -28,11 +29,14 @@ const MATCH_FROM_NS = 1_000_000_000n;
 const MATCH_WITHIN_NS = 5_000_000n;
 const MATCH_MIN = 3;
 
+export type Begun = { readonly kind: 'begun'; readonly tx: ImportTransaction } | { readonly kind: 'already-imported'; readonly path: string; readonly importedAt: string };
+
+/** Appends one input inside the write lock taken by `begin`; `commit` or `rollback` ends it. */
 export class ImportTransaction implements ImportSink {
   private readonly insertEvent: Statement;
   private readonly insertAnchor: Statement;
   private readonly findNear: Statement;
-  private sourceId = 0;
+  private sourceId: number;
   private open = true;
   /** The hash of the last event appended: what the next one's hash covers. */
   private head: string;
@@ -43,7 +47,6 @@ export class ImportTransaction implements ImportSink {
     private readonly target: ImportTarget,
   ) {
     const raw = store.raw;
-    raw.exec('BEGIN IMMEDIATE');
     this.insertEvent = raw.prepare(
       'INSERT OR IGNORE INTO events (boot_id, time_ns, cpu, type, fields, source_id, line, raw, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
@@ -51,18 +54,30 @@ export class ImportTransaction implements ImportSink {
     this.head = (raw.prepare('SELECT hash FROM events ORDER BY seq DESC LIMIT 1').pluck().get() as string | null | undefined) ?? GENESIS;
     this.insertAnchor = raw.prepare('INSERT INTO anchors (boot_id, time_ns, key) VALUES (?, ?, ?)');
     this.findNear = raw.prepare('SELECT 1 FROM events WHERE boot_id = ? AND time_ns BETWEEN ? AND ? AND type = ? AND fields = ? LIMIT 1');
-  }
-
-  /** Records the input itself; before any boot or event, once the caller knows the input is new. */
-  addSource(): void {
-    const info = this.store.raw
+    const info = raw
       .prepare('INSERT INTO sources (sha256, path, format, imported_at, lines, events) VALUES (?, ?, ?, ?, 0, 0)')
-      .run(this.target.sha256, this.target.path, this.target.format, new Date().toISOString());
+      .run(target.sha256, target.path, target.format, new Date().toISOString());
     this.sourceId = Number(info.lastInsertRowid);
   }
 
-  static begin(store: Store, target: ImportTarget): ImportTransaction {
-    return new ImportTransaction(store, target);
+  /**
+   * Takes the write lock and records the input, unless the store already holds it. The check runs under the
+   * lock: an import of the same content that finished while this one waited makes this one a no-op, not a
+   * conflict.
+   */
+  static begin(store: Store, target: ImportTarget): Begun {
+    store.raw.exec('BEGIN IMMEDIATE');
+    try {
+      const prior = sourceByHash(store, target.sha256);
+      if (prior !== null) {
+        store.raw.exec('ROLLBACK');
+        return { kind: 'already-imported', path: prior.path, importedAt: prior.importedAt };
+      }
+      return { kind: 'begun', tx: new ImportTransaction(store, target) };
+    } catch (e) {
+      if (store.raw.inTransaction) store.raw.exec('ROLLBACK');
+      throw e;
+    }
   }
 
   findBoot(anchors: readonly Anchor[], identity: BootIdentity): string | null {
