@@ -13,7 +13,7 @@ import { subjectCpu } from '../model/event.js';
 import type { Store } from './db.js';
 import { GENESIS, canonicalJson, hashContent } from './chain.js';
 import type { Appended } from './projections.js';
-import { sourceByHash } from './read.js';
+import { type FoldEvent, sourceByHash } from './read.js';
 
 export interface ImportTarget {
   readonly sha256: string;
@@ -28,6 +28,8 @@ const MATCH_FROM_NS = 1_000_000_000n;
 /** How far apart the same line may be stamped in two captures (ring buffer vs printk, 6.1: ~1 ms). */
 const MATCH_WITHIN_NS = 5_000_000n;
 const MATCH_MIN = 3;
+/** Events held per new boot for its projection (~200 bytes each): past this, the fold reads them back. */
+const HOLD_MAX = 200_000;
 
 export type Begun = { readonly kind: 'begun'; readonly tx: ImportTransaction } | { readonly kind: 'already-imported'; readonly path: string; readonly importedAt: string };
 
@@ -40,6 +42,13 @@ export class ImportTransaction implements ImportSink {
   private open = true;
   /** The hash of the last event appended: what the next one's hash covers. */
   private head: string;
+  /** Boots this import created. */
+  private readonly created = new Set<string>();
+  /**
+   * The events of each boot this import created, kept while they arrive in time order (then append order is
+   * the store's order) and are few enough: the projection folds them without reading them back.
+   */
+  private readonly held = new Map<string, FoldEvent[] | null>();
   private readonly added = new Map<string, { count: number; minNs: bigint; maxNs: bigint; maxSeq: number; cpus: Set<number> }>();
 
   private constructor(
@@ -131,6 +140,7 @@ export class ImportTransaction implements ImportSink {
 
   createBoot(b: NewBoot): string {
     const id = b.id ?? bootId(this.target.sha256, b.index);
+    this.created.add(id);
     this.store.raw
       .prepare('INSERT INTO boots (id, host, kind, kernel, era, cmdline, previous, source_id) VALUES (?, ?, ?, ?, ?, ?, NULL, ?)')
       .run(id, b.host ?? this.target.host, b.kind, b.kernel, b.kernel === null ? null : eraOfKernel(b.kernel), b.cmdline, this.sourceId);
@@ -152,6 +162,7 @@ export class ImportTransaction implements ImportSink {
     this.head = hash;
     const a = this.added.get(boot);
     const seq = Number(info.lastInsertRowid);
+    if (this.created.has(boot)) this.hold(boot, { seq, timeNs: e.timeNs, event: e.event });
     if (a === undefined) this.added.set(boot, { count: 1, minNs: e.timeNs, maxNs: e.timeNs, maxSeq: seq, cpus: new Set(cpu === null ? [] : [cpu]) });
     else {
       a.count++;
@@ -177,6 +188,20 @@ export class ImportTransaction implements ImportSink {
     // A host named by the input (journal _HOSTNAME, syslog host field) replaces the file-name fallback.
     if (f.host !== null) this.store.raw.prepare('UPDATE boots SET host = ? WHERE id = ? AND host = ?').run(f.host, boot, this.target.host);
     if (f.kind === 'kdump') this.linkKdump(boot);
+  }
+
+  private hold(boot: string, e: FoldEvent): void {
+    const list = this.held.get(boot);
+    if (list === undefined) this.held.set(boot, [e]);
+    else if (list !== null) {
+      if (list.length >= HOLD_MAX || e.timeNs < list[list.length - 1]!.timeNs) this.held.set(boot, null);
+      else list.push(e);
+    }
+  }
+
+  /** A boot's events in the store's order, if this import created the boot and still holds them all. */
+  heldEvents(boot: string): readonly FoldEvent[] | null {
+    return this.created.has(boot) ? (this.held.get(boot) ?? null) : null;
   }
 
   /** What this import appended, per boot: what the projections must take in. */

@@ -13,8 +13,11 @@ import { prepared } from './statements.js';
  */
 export const CHECKPOINT_EVERY = 256;
 
-/** Recomputes a boot's checkpoints and spans; inside the caller's transaction when there is one. */
-export function rebuildProjections(store: Store, boot: string, era: Parameters<typeof project>[0]): { checkpoints: number; spans: number } {
+/**
+ * Recomputes a boot's checkpoints and spans; inside the caller's transaction when there is one. `events`, when
+ * given, are all of the boot's events in the store's (time, seq) order, already in memory.
+ */
+export function rebuildProjections(store: Store, boot: string, era: Parameters<typeof project>[0], events?: Iterable<FoldEvent>): { checkpoints: number; spans: number } {
   const raw = store.raw;
   raw.prepare('DELETE FROM checkpoints WHERE boot_id = ?').run(boot);
   raw.prepare('DELETE FROM spans WHERE boot_id = ?').run(boot);
@@ -24,8 +27,9 @@ export function rebuildProjections(store: Store, boot: string, era: Parameters<t
   let firstNs: bigint | null = null;
   let lastNs: bigint | null = null;
   let lastSeq = 0;
-  const events = (function* () {
-    for (const e of pagedEvents(store, boot)) {
+  const source = events ?? pagedEvents(store, boot);
+  const counted = (function* () {
+    for (const e of source) {
       if ('cpu' in e.event && e.event.cpu !== null) cpus.add(e.event.cpu);
       count++;
       firstNs ??= e.timeNs;
@@ -34,7 +38,7 @@ export function rebuildProjections(store: Store, boot: string, era: Parameters<t
       yield e;
     }
   })();
-  const written = writeProjected(store, boot, project(era, events, CHECKPOINT_EVERY));
+  const written = writeProjected(store, boot, project(era, counted, CHECKPOINT_EVERY));
   raw
     .prepare('INSERT INTO projected_boots (boot_id, version, cpus, first_ns, last_ns, events, last_seq) VALUES (?, ?, ?, ?, ?, ?, ?)')
     .run(boot, PROJECTION_VERSION, JSON.stringify([...cpus].sort((a, b) => a - b)), firstNs, lastNs, count, lastSeq);
