@@ -59,7 +59,7 @@ export function timelineText(t: Timeline, o: TextOptions): string {
   const colOf = (ns: bigint) => Number((ns - o.fromNs) / colNs);
   const edges = Array.from({ length: cols + 1 }, (_, i) => o.fromNs + colNs * BigInt(i));
   const lines: string[] = [o.title, `${formatNs(o.fromNs)} s … ${formatNs(o.toNs)} s, one column = ${formatNs(colNs)} s`];
-  lines.push(`${''.padEnd(LABEL)}${axis(cols, o.fromNs, colNs)}`);
+  lines.push(`${''.padEnd(LABEL)}${axis(cols, o.fromNs, o.toNs, colNs)}`);
   for (const cpu of t.cpus) {
     const lane = t.lanes.get(cpu) ?? [];
     let row = '';
@@ -98,10 +98,10 @@ export function timelineText(t: Timeline, o: TextOptions): string {
 }
 
 /** Tick marks with the time at a few columns. */
-function axis(cols: number, from: bigint, colNs: bigint): string {
+function axis(cols: number, from: bigint, to: bigint, colNs: bigint): string {
   const out = Array.from({ length: cols }, () => ' ');
   const every = Math.max(14, Math.floor(cols / 5));
-  for (let c = 0; c + 10 < cols; c += every) {
+  for (let c = 0; c + 10 < cols && from + colNs * BigInt(c) <= to; c += every) {
     const label = `|${formatNs(from + colNs * BigInt(c))}`;
     for (let i = 0; i < label.length && c + i < cols; i++) out[c + i] = label[i]!;
   }
