@@ -11,7 +11,7 @@ import type { BootFacts, BootIdentity, ImportSink, ImportSummary, NewBoot } from
 import { eraOfKernel } from '../model/era.js';
 import { subjectCpu } from '../model/event.js';
 import type { Store } from './db.js';
-import { GENESIS, canonicalJson, hashContent } from './chain.js';
+import { GENESIS, canonicalParts, hashContent } from './chain.js';
 import type { Appended } from './projections.js';
 import { type FoldEvent, sourceByHash } from './read.js';
 
@@ -152,11 +152,11 @@ export class ImportTransaction implements ImportSink {
   }
 
   event(boot: string, e: DecodedEvent, toleranceNs: bigint): boolean {
-    const { type, ...fields } = e.event;
-    const json = canonicalJson(fields);
+    const type = e.event.type;
+    const { fields: json, event: eventJson } = canonicalParts(e.event);
     if (toleranceNs > 0n && this.findNear.get(boot, e.timeNs - toleranceNs, e.timeNs + toleranceNs, type, json) !== undefined) return false;
     const cpu = subjectCpu(e.event);
-    const hash = hashContent(this.head, boot, e.timeNs, canonicalJson(e.event), this.target.sha256, e.line, e.raw);
+    const hash = hashContent(this.head, boot, e.timeNs, eventJson, this.target.sha256, e.line, e.raw);
     const info = this.insertEvent.run(boot, e.timeNs, cpu, type, json, this.sourceId, e.line, e.raw, hash);
     if (info.changes !== 1) return false;
     this.head = hash;

@@ -38,6 +38,24 @@ export function canonicalJson(value: unknown): string {
   return `{${out}}`;
 }
 
+/**
+ * An event's canonical JSON and that of its fields alone (without `type`, as the events table stores them),
+ * in one pass: the append path needs both for every event.
+ */
+export function canonicalParts(e: LifecycleEvent): { readonly fields: string; readonly event: string } {
+  const o = e as unknown as Record<string, unknown>;
+  let fields = '';
+  let event = '';
+  for (const k of Object.keys(o).sort()) {
+    const v = o[k];
+    if (v === undefined) continue;
+    const part = `${JSON.stringify(k)}:${canonicalJson(v)}`;
+    event += event === '' ? part : `,${part}`;
+    if (k !== 'type') fields += fields === '' ? part : `,${part}`;
+  }
+  return { fields: `{${fields}}`, event: `{${event}}` };
+}
+
 export function chainHash(prev: string, e: Chained): string {
   return hashContent(prev, e.boot, e.timeNs, canonicalJson(e.event), e.source, e.line, e.raw);
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { canonicalJson, chainHash } from '../../src/store/chain.js';
+import { canonicalJson, canonicalParts, chainHash } from '../../src/store/chain.js';
 
 /** The definition the README gives, written the obvious (slow) way. */
 const byDefinition = (v: unknown): string =>
@@ -18,6 +18,17 @@ describe('canonical JSON and the chain hash', () => {
   it('canonicalJson is JSON.stringify with every object’s keys sorted, for any JSON value (and undefined members dropped)', () => {
     fc.assert(fc.property(json, (v) => assert.equal(canonicalJson(v), byDefinition(v))), { numRuns: 2000 });
     assert.equal(canonicalJson({ b: 1, a: { d: undefined, c: [undefined, 2] } }), '{"a":{"c":[null,2]},"b":1}');
+  });
+
+  it('canonicalParts gives the event’s canonical JSON and that of its fields without type, in one pass', () => {
+    const event = fc.dictionary(fc.string().filter((k) => identifierKeys({ [k]: 0 }) && k !== 'type'), json).map((f) => ({ type: 'marker', ...f }));
+    fc.assert(
+      fc.property(event, (e) => {
+        const { type: _type, ...fields } = e;
+        assert.deepEqual(canonicalParts(e as never), { fields: byDefinition(fields), event: byDefinition(e) });
+      }),
+      { numRuns: 1000 },
+    );
   });
 
   it('chainHash follows the published recipe', () => {
