@@ -3,6 +3,7 @@
  * checked without the store. Names the first event that does not match.
  */
 import { readLineBatches } from '../ingest/lines.js';
+import { exportedEvent } from '../ingest/read-ndjson.js';
 import type { EventType, LifecycleEvent } from '../model/event.js';
 import { GENESIS, chainHash } from '../store/chain.js';
 import type { Store } from '../store/db.js';
@@ -59,8 +60,6 @@ export interface ExportVerdict {
   readonly first: { readonly line: number; readonly seq: number | null; readonly why: string } | null;
 }
 
-const ENVELOPE = new Set(['seq', 'boot', 'timeNs', 'wallClock', 'source', 'raw', 'chain']);
-
 /**
  * An export (`events --json`, `export --format ndjson`): each event's hash must equal the hash of its `prev`
  * and its content, and events adjacent in the chain must link. Needs nothing from the store; reads the file as
@@ -92,7 +91,7 @@ export async function verifyExport(path: string): Promise<ExportVerdict> {
       first = { line: no, seq, why: 'timeNs is not a decimal number of nanoseconds' };
       return;
     }
-    const event = Object.fromEntries(Object.entries(o).filter(([k]) => !ENVELOPE.has(k))) as unknown as LifecycleEvent;
+    const event = exportedEvent(o) as LifecycleEvent;
     const hash = chainHash(chain.prev, { boot: String(o['boot']), timeNs, event, source: source.sha256, line: source.line, raw: String(o['raw']) });
     if (hash !== chain.hash) first = { line: no, seq, why: 'its hash does not match its content and chain.prev: the event was changed' };
     else if (seq !== null) seen.push({ no, seq, prev: chain.prev, hash: chain.hash });

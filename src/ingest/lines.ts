@@ -69,7 +69,7 @@ export async function* readLineBatches(path: string, onBytes?: (bytes: number) =
       continue;
     }
     if (dropped > 0 || carried + first > MAX_LINE_BYTES) {
-      yield new LineBatch(EMPTY, Int32Array.of(0), Int32Array.of(0), 1, no++, carried + first);
+      yield tooLong(no++, carried + first);
       [carry, carried, dropped, start] = [[], 0, 0, first + 1];
     } else if (carry.length > 0) {
       // The line the previous chunk left unfinished: only it is copied, not the whole chunk.
@@ -83,7 +83,7 @@ export async function* readLineBatches(path: string, onBytes?: (bytes: number) =
         if (n > 0) yield new LineBatch(buf, starts.slice(0, n), ends.slice(0, n), n, no);
         no += n;
         n = 0;
-        yield new LineBatch(EMPTY, Int32Array.of(0), Int32Array.of(0), 1, no++, nl - start);
+        yield tooLong(no++, nl - start);
         start = nl + 1;
         continue;
       }
@@ -103,11 +103,14 @@ export async function* readLineBatches(path: string, onBytes?: (bytes: number) =
       no += n;
     }
   }
-  if (dropped > 0) yield new LineBatch(EMPTY, Int32Array.of(0), Int32Array.of(0), 1, no, dropped);
+  if (dropped > 0) yield tooLong(no, dropped);
   else if (carry.length > 0) yield lastLine(Buffer.concat(carry), no);
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/** A line past MAX_LINE_BYTES: its number and length, not its bytes. */
+const tooLong = (no: number, bytes: number): LineBatch => new LineBatch(EMPTY, Int32Array.of(0), Int32Array.of(0), 1, no, bytes);
 
 /** One line on its own, without its `\r`. */
 function lastLine(line: Buffer, no: number): LineBatch {

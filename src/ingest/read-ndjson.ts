@@ -52,11 +52,19 @@ export class NdjsonReader implements LineReader {
   }
 }
 
+/** What an `events --json` line carries around the event itself (render/events.ts writes it). */
+const ENVELOPE = new Set(['seq', 'boot', 'timeNs', 'wallClock', 'source', 'raw', 'chain']);
+
+/** The catalogue event inside an exported line: every key but the envelope's. */
+export function exportedEvent(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([k]) => !ENVELOPE.has(k)));
+}
+
 function kvmlogEvent(o: Record<string, unknown>): Rec {
-  const { seq: _seq, boot, timeNs, type, source: _source, raw: _raw, wallClock: _wall, chain: _chain, ...fields } = o;
+  const { boot, timeNs, type } = o;
   if (!isEventType(type as string)) return { kind: 'unreadable', message: `kvmlog event of unknown type ${JSON.stringify(type)}` };
   if (typeof boot !== 'string' || !/^\d{1,20}$/.test(timeNs as string)) return { kind: 'unreadable', message: 'kvmlog event without boot or timeNs' };
-  return { kind: 'event', bootId: boot, timeNs: BigInt(timeNs as string), event: { type, ...fields } as LifecycleEvent };
+  return { kind: 'event', bootId: boot, timeNs: BigInt(timeNs as string), event: exportedEvent(o) as LifecycleEvent };
 }
 
 export const looksLikeNdjson = (text: string): boolean => /^\{.*"(?:timeNs|type)"/.test(text.trim()) && !/"__CURSOR"/.test(text);

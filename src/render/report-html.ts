@@ -30,7 +30,7 @@ const LANE = 22;
 const LEFT = 70;
 
 export function reportHtml(title: string, boots: readonly ReportBoot[]): string {
-  const body = boots.map(bootSection).join('\n');
+  const body = boots.map((b) => bootSection(b)).join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">

@@ -61,10 +61,10 @@ export async function openStore(path: string, mode: OpenMode = 'write'): Promise
   const store = wrap(raw, path);
   try {
     // Whose file it is comes first: someone else's database is refused before anything (even WAL) is set.
-    upToDate(store, await readExecuted(store));
+    const current = upToDate(store, await readExecuted(store));
     raw.pragma('journal_mode = WAL');
     raw.pragma('foreign_keys = ON');
-    await migrate(store);
+    if (!current) await migrate(store);
   } catch (e) {
     await store.close();
     throw e;
@@ -109,13 +109,13 @@ function openError(path: string, e: unknown): KvmlogError {
   return new KvmlogError('database', `${path}: cannot open the database: ${err.message ?? String(e)}`);
 }
 
+/** Runs the migrations a store lacks; up to date, the common case, never gets here (no lock, no migrator). */
 async function migrate(store: Store): Promise<void> {
-  // Up to date, the common case: no lock, no migrator (it costs start-up time on every command).
-  if (upToDate(store, await readExecuted(store))) return;
   // Under the write lock, so that processes opening a new store at once migrate it once between them; SQLite's
   // DDL is transactional (kysely leaves the transaction to us there), so a failed migration changes nothing.
   store.raw.exec('BEGIN IMMEDIATE');
   try {
+    // Again under the lock: another process may have migrated it while this one waited.
     if (!upToDate(store, await readExecuted(store))) {
       const { error } = await new Migrator({ db: store.db, provider: { getMigrations: async () => MIGRATIONS } }).migrateToLatest();
       if (error) throw new KvmlogError('database', `${store.path}: migration failed: ${(error as Error).message}`);
