@@ -1,5 +1,5 @@
 /** Stored projections (migrations/0003): rebuilt from a boot's events, read to answer state and spans fast. */
-import { PROJECTION_VERSION, type Span, type SpanKind, deserializeState, project, serializeState } from '../model/projection.js';
+import { type BootSummary, PROJECTION_VERSION, type Projected, type Span, type SpanKind, deserializeState, project, serializeState } from '../model/projection.js';
 import type { EventRecord } from '../model/event.js';
 import type { HostState } from '../model/state.js';
 import type { Store } from './db.js';
@@ -22,26 +22,10 @@ export function rebuildProjections(store: Store, boot: string, era: Parameters<t
   raw.prepare('DELETE FROM checkpoints WHERE boot_id = ?').run(boot);
   raw.prepare('DELETE FROM spans WHERE boot_id = ?').run(boot);
   raw.prepare('DELETE FROM projected_boots WHERE boot_id = ?').run(boot);
-  const cpus = new Set<number>();
-  let count = 0;
-  let firstNs: bigint | null = null;
-  let lastNs: bigint | null = null;
-  let lastSeq = 0;
-  const source = events ?? pagedEvents(store, boot);
-  const counted = (function* () {
-    for (const e of source) {
-      if ('cpu' in e.event && e.event.cpu !== null) cpus.add(e.event.cpu);
-      count++;
-      firstNs ??= e.timeNs;
-      lastNs = e.timeNs;
-      if (e.seq > lastSeq) lastSeq = e.seq;
-      yield e;
-    }
-  })();
-  const written = writeProjected(store, boot, project(era, counted, CHECKPOINT_EVERY));
+  const { summary, ...written } = writeProjected(store, boot, project(era, events ?? pagedEvents(store, boot), CHECKPOINT_EVERY));
   raw
     .prepare('INSERT INTO projected_boots (boot_id, version, cpus, first_ns, last_ns, events, last_seq) VALUES (?, ?, ?, ?, ?, ?, ?)')
-    .run(boot, PROJECTION_VERSION, JSON.stringify([...cpus].sort((a, b) => a - b)), firstNs, lastNs, count, lastSeq);
+    .run(boot, PROJECTION_VERSION, JSON.stringify(summary.cpus), summary.firstNs, summary.lastNs, summary.events, summary.lastSeq);
   return written;
 }
 
@@ -81,7 +65,8 @@ export function updateProjections(store: Store, boot: string, era: Parameters<ty
   ).map((r) => ({ cpu: Number(r.cpu), kind: r.kind, fromNs: r.from_ns, fromSeq: Number(r.from_seq) }));
   raw.prepare(`DELETE FROM spans WHERE boot_id = ? AND ${after}`).run(boot, at.timeNs, at.timeNs, at.seq);
   raw.prepare('DELETE FROM checkpoints WHERE boot_id = ? AND (time_ns > ? OR (time_ns = ? AND seq > ?))').run(boot, at.timeNs, at.timeNs, at.seq);
-  const written = writeProjected(store, boot, project(era, pagedEvents(store, boot, at), CHECKPOINT_EVERY, { state: deserializeState(cp.state), open }));
+  // The fold's own summary covers only the events after the checkpoint: the boot's is the stored one plus what was added.
+  const { summary: _resumed, ...written } = writeProjected(store, boot, project(era, pagedEvents(store, boot, at), CHECKPOINT_EVERY, { state: deserializeState(cp.state), open }));
   const cpus = new Set([...(JSON.parse(stats.cpus) as number[]), ...added.cpus]);
   const min = (a: bigint | null, b: bigint) => (a === null || b < a ? b : a);
   const max = (a: bigint | null, b: bigint) => (a === null || b > a ? b : a);
@@ -91,13 +76,15 @@ export function updateProjections(store: Store, boot: string, era: Parameters<ty
   return written;
 }
 
-function writeProjected(store: Store, boot: string, projected: Iterable<ReturnType<typeof project> extends Generator<infer P> ? P : never>): { checkpoints: number; spans: number } {
+function writeProjected(store: Store, boot: string, projected: Iterable<Projected>): { checkpoints: number; spans: number; summary: BootSummary } {
   const cp = store.raw.prepare('INSERT INTO checkpoints (boot_id, time_ns, seq, version, state) VALUES (?, ?, ?, ?, ?)');
   const sp = store.raw.prepare('INSERT INTO spans (boot_id, cpu, kind, from_ns, to_ns, from_seq, to_seq, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
   let checkpoints = 0;
   let spans = 0;
+  let summary: BootSummary | null = null;
   for (const p of projected) {
-    if (p.kind === 'checkpoint') {
+    if (p.kind === 'boot') summary = p.summary;
+    else if (p.kind === 'checkpoint') {
       cp.run(boot, p.timeNs, p.seq, PROJECTION_VERSION, serializeState(p.state));
       checkpoints++;
     } else {
@@ -106,7 +93,8 @@ function writeProjected(store: Store, boot: string, projected: Iterable<ReturnTy
       spans++;
     }
   }
-  return { checkpoints, spans };
+  if (summary === null) throw new Error('project() ended without its boot summary');
+  return { checkpoints, spans, summary };
 }
 
 /**
