@@ -55,13 +55,14 @@ async function importPath(store: Store, path: string, shownAs: string, opts: Imp
     if (opts.boot !== undefined) requireBoot(store, opts.boot);
     const erasBefore = new Map(listBoots(store).map((b) => [b.id, b.era]));
     const progress = opts.onProgress;
-    const summary = await importLines(readLineBatches(path, progress && ((b) => progress(b, size))), tx, {
+    const input = await importLines(readLineBatches(path, progress && ((b) => progress(b, size))), tx, {
       format: opts.format,
       name: shownAs,
       attachTo: opts.boot,
       host: opts.host,
       bootWallNs: opts.bootWallNs,
     });
+    const summary: ImportSummary = { ...input, ...tx.counts() };
     const first = summary.warnings[0];
     if (opts.strict && first !== undefined) {
       throw new KvmlogError(

@@ -13,6 +13,7 @@ import { type DecodedEvent, Decoder, type Outcome } from './decoder.js';
 import { type Format, detectFormat, readerFor } from './format.js';
 import { type Line, type LineBatch, MAX_LINE_BYTES } from './lines.js';
 import type { Rec } from './record.js';
+import { type EventRow, toRow } from './row.js';
 
 /** What is known of a boot's identity when it is placed: a different kernel or command line is a different boot. */
 export interface BootIdentity {
@@ -49,10 +50,10 @@ export interface ImportSink {
   createBoot(boot: NewBoot): string;
   anchors(boot: string, anchors: readonly Anchor[]): void;
   /**
-   * Appends an event; false when the boot already holds this very event (another capture of the same run),
-   * at the same nanosecond or, for an input stamped less precisely, within `toleranceNs` of it.
+   * Appends an event, unless the boot already holds this very event (another capture of the same run), at the
+   * same nanosecond or, for an input stamped less precisely, within `toleranceNs` of it. The sink counts both.
    */
-  event(boot: string, e: DecodedEvent, toleranceNs: bigint): boolean;
+  event(boot: string, row: EventRow, toleranceNs: bigint): void;
   endBoot(boot: string, facts: BootFacts): void;
 }
 
@@ -61,13 +62,10 @@ export interface Warning {
   readonly message: string;
 }
 
-export interface ImportSummary {
+/** What reading one input found. */
+export interface InputSummary {
   readonly format: Format;
   readonly lines: number;
-  /** Events appended. */
-  readonly events: number;
-  /** Events the store already held: the same facts from another capture of the same boot. */
-  readonly duplicates: number;
   /** The boots this input's events went to, in input order. */
   readonly boots: readonly string[];
   /** Lifecycle lines whose fact another line records (entry probes, stack traces, setup steps). */
@@ -75,6 +73,14 @@ export interface ImportSummary {
   /** Lines of other subsystems and programs, headers and blanks: counted, not stored. */
   readonly other: number;
   readonly warnings: readonly Warning[];
+}
+
+/** What importing one input did: what reading it found, and what the store took of its events. */
+export interface ImportSummary extends InputSummary {
+  /** Events appended. */
+  readonly events: number;
+  /** Events the store already held: the same facts from another capture of the same boot. */
+  readonly duplicates: number;
 }
 
 export interface ImportOptions {
@@ -89,7 +95,7 @@ export interface ImportOptions {
 
 const HEAD_LINES = 64;
 
-export async function importLines(batches: AsyncIterable<LineBatch>, sink: ImportSink, opts: ImportOptions): Promise<ImportSummary> {
+export async function importLines(batches: AsyncIterable<LineBatch>, sink: ImportSink, opts: ImportOptions): Promise<InputSummary> {
   const it = batches[Symbol.asyncIterator]();
   const first: LineBatch[] = [];
   const head: string[] = [];
@@ -178,8 +184,6 @@ class BootSplitter {
   private segments = 0;
   private readonly placed: string[] = [];
   private lines = 0;
-  private events = 0;
-  private duplicates = 0;
   private context = 0;
   private other = 0;
   private readonly warnings: Warning[] = [];
@@ -213,14 +217,12 @@ class BootSplitter {
     for (const r of recs) this.rec({ no: this.lines, text: '' }, r);
   }
 
-  finish(): ImportSummary {
+  finish(): InputSummary {
     this.leaveCapture();
     this.close();
     return {
       format: this.format,
       lines: this.lines,
-      events: this.events,
-      duplicates: this.duplicates,
       boots: [...new Set(this.placed)],
       context: this.context,
       other: this.other,
@@ -352,8 +354,7 @@ class BootSplitter {
   }
 
   private append(boot: string, e: DecodedEvent): void {
-    if (this.sink.event(boot, e, this.seg.toleranceNs)) this.events++;
-    else this.duplicates++;
+    this.sink.event(boot, toRow(e), this.seg.toleranceNs);
   }
 
   /**

@@ -6,12 +6,12 @@
 import { createHash } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import type { Anchor } from '../ingest/anchor.js';
-import type { DecodedEvent } from '../ingest/decoder.js';
 import type { BootFacts, BootIdentity, ImportSink, ImportSummary, NewBoot } from '../ingest/importer.js';
+import type { EventRow } from '../ingest/row.js';
 import { eraOfKernel } from '../model/era.js';
-import { subjectCpu } from '../model/event.js';
+import type { LifecycleEvent } from '../model/event.js';
 import type { Store } from './db.js';
-import { GENESIS, canonicalParts, hashContent } from './chain.js';
+import { GENESIS, hashContent } from './chain.js';
 import type { Appended } from './projections.js';
 import { type FoldEvent, sourceByHash } from './read.js';
 
@@ -28,8 +28,15 @@ const MATCH_FROM_NS = 1_000_000_000n;
 /** How far apart the same line may be stamped in two captures (ring buffer vs printk, 6.1: ~1 ms). */
 const MATCH_WITHIN_NS = 5_000_000n;
 const MATCH_MIN = 3;
-/** Events held per new boot for its projection (~200 bytes each): past this, the fold reads them back. */
+/** Events held per new boot for its projection (~150 bytes each): past this, the fold reads them back. */
 const HOLD_MAX = 200_000;
+
+/** A held event keeps its canonical JSON, as the store does: the fold parses it as it would a stored row. */
+interface HeldEvent {
+  readonly seq: number;
+  readonly timeNs: bigint;
+  readonly event: string;
+}
 
 export type Begun = { readonly kind: 'begun'; readonly tx: ImportTransaction } | { readonly kind: 'already-imported'; readonly path: string; readonly importedAt: string };
 
@@ -48,7 +55,9 @@ export class ImportTransaction implements ImportSink {
    * The events of each boot this import created, kept while they arrive in time order (then append order is
    * the store's order) and are few enough: the projection folds them without reading them back.
    */
-  private readonly held = new Map<string, FoldEvent[] | null>();
+  private readonly held = new Map<string, HeldEvent[] | null>();
+  private events = 0;
+  private duplicates = 0;
   private readonly added = new Map<string, { count: number; minNs: bigint; maxNs: bigint; maxSeq: number; cpus: Set<number> }>();
 
   private constructor(
@@ -151,27 +160,31 @@ export class ImportTransaction implements ImportSink {
     for (const a of anchors) this.insertAnchor.run(boot, a.timeNs, a.key);
   }
 
-  event(boot: string, e: DecodedEvent, toleranceNs: bigint): boolean {
-    const type = e.event.type;
-    const { fields: json, event: eventJson } = canonicalParts(e.event);
-    if (toleranceNs > 0n && this.findNear.get(boot, e.timeNs - toleranceNs, e.timeNs + toleranceNs, type, json) !== undefined) return false;
-    const cpu = subjectCpu(e.event);
-    const hash = hashContent(this.head, boot, e.timeNs, eventJson, this.target.sha256, e.line, e.raw);
-    const info = this.insertEvent.run(boot, e.timeNs, cpu, type, json, this.sourceId, e.line, e.raw, hash);
-    if (info.changes !== 1) return false;
+  event(boot: string, r: EventRow, toleranceNs: bigint): void {
+    if (toleranceNs > 0n && this.findNear.get(boot, r.timeNs - toleranceNs, r.timeNs + toleranceNs, r.type, r.fields) !== undefined) {
+      this.duplicates++;
+      return;
+    }
+    const cpu = r.cpu;
+    const hash = hashContent(this.head, boot, r.timeNs, r.event, this.target.sha256, r.line, r.raw);
+    const info = this.insertEvent.run(boot, r.timeNs, cpu, r.type, r.fields, this.sourceId, r.line, r.raw, hash);
+    if (info.changes !== 1) {
+      this.duplicates++;
+      return;
+    }
+    this.events++;
     this.head = hash;
     const a = this.added.get(boot);
     const seq = Number(info.lastInsertRowid);
-    if (this.created.has(boot)) this.hold(boot, { seq, timeNs: e.timeNs, event: e.event });
-    if (a === undefined) this.added.set(boot, { count: 1, minNs: e.timeNs, maxNs: e.timeNs, maxSeq: seq, cpus: new Set(cpu === null ? [] : [cpu]) });
+    if (this.created.has(boot)) this.hold(boot, { seq, timeNs: r.timeNs, event: r.event });
+    if (a === undefined) this.added.set(boot, { count: 1, minNs: r.timeNs, maxNs: r.timeNs, maxSeq: seq, cpus: new Set(cpu === null ? [] : [cpu]) });
     else {
       a.count++;
-      if (e.timeNs < a.minNs) a.minNs = e.timeNs;
-      if (e.timeNs > a.maxNs) a.maxNs = e.timeNs;
+      if (r.timeNs < a.minNs) a.minNs = r.timeNs;
+      if (r.timeNs > a.maxNs) a.maxNs = r.timeNs;
       if (seq > a.maxSeq) a.maxSeq = seq;
       if (cpu !== null) a.cpus.add(cpu);
     }
-    return true;
   }
 
   endBoot(boot: string, f: BootFacts): void {
@@ -190,7 +203,7 @@ export class ImportTransaction implements ImportSink {
     if (f.kind === 'kdump') this.linkKdump(boot);
   }
 
-  private hold(boot: string, e: FoldEvent): void {
+  private hold(boot: string, e: HeldEvent): void {
     const list = this.held.get(boot);
     if (list === undefined) this.held.set(boot, [e]);
     else if (list !== null) {
@@ -200,8 +213,16 @@ export class ImportTransaction implements ImportSink {
   }
 
   /** A boot's events in the store's order, if this import created the boot and still holds them all. */
-  heldEvents(boot: string): readonly FoldEvent[] | null {
-    return this.created.has(boot) ? (this.held.get(boot) ?? null) : null;
+  heldEvents(boot: string): Iterable<FoldEvent> | null {
+    const held = this.created.has(boot) ? (this.held.get(boot) ?? null) : null;
+    return held === null ? null : (function* () {
+      for (const h of held) yield { seq: h.seq, timeNs: h.timeNs, event: JSON.parse(h.event) as LifecycleEvent };
+    })();
+  }
+
+  /** Events appended, and events the store already held, so far. */
+  counts(): { readonly events: number; readonly duplicates: number } {
+    return { events: this.events, duplicates: this.duplicates };
   }
 
   /** What this import appended, per boot: what the projections must take in. */

@@ -7,9 +7,10 @@
  *
  * with `prev` the previous event's hash (64 zeros for the first event), `timeNs` a decimal string, `event` the
  * catalogue event (`type` and its fields), `source` the SHA-256 of the input file the event came from, and
- * canonical JSON = JSON with every object's keys sorted, no whitespace.
+ * canonical JSON = JSON with every object's keys sorted, no whitespace (model/canonical.ts).
  */
 import { hash } from 'node:crypto';
+import { canonicalJson } from '../model/canonical.js';
 import type { LifecycleEvent } from '../model/event.js';
 
 export const GENESIS = '0'.repeat(64);
@@ -22,38 +23,6 @@ export interface Chained {
   readonly source: string;
   readonly line: number;
   readonly raw: string;
-}
-
-/** JSON with every object's keys in order: one text for one value, whoever serializes it. Same as JSON.stringify otherwise. */
-export function canonicalJson(value: unknown): string {
-  if (typeof value !== 'object' || value === null) return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map((v: unknown) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
-  const o = value as Record<string, unknown>;
-  let out = '';
-  for (const k of Object.keys(o).sort()) {
-    const v = o[k];
-    if (v === undefined) continue;
-    out += `${out === '' ? '' : ','}${JSON.stringify(k)}:${canonicalJson(v)}`;
-  }
-  return `{${out}}`;
-}
-
-/**
- * An event's canonical JSON and that of its fields alone (without `type`, as the events table stores them),
- * in one pass: the append path needs both for every event.
- */
-export function canonicalParts(e: LifecycleEvent): { readonly fields: string; readonly event: string } {
-  const o = e as unknown as Record<string, unknown>;
-  let fields = '';
-  let event = '';
-  for (const k of Object.keys(o).sort()) {
-    const v = o[k];
-    if (v === undefined) continue;
-    const part = `${JSON.stringify(k)}:${canonicalJson(v)}`;
-    event += event === '' ? part : `,${part}`;
-    if (k !== 'type') fields += fields === '' ? part : `,${part}`;
-  }
-  return { fields: `{${fields}}`, event: `{${event}}` };
 }
 
 export function chainHash(prev: string, e: Chained): string {

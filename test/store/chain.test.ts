@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { canonicalJson, canonicalParts, chainHash } from '../../src/store/chain.js';
+import { canonicalJson, canonicalParts } from '../../src/model/canonical.js';
+import { chainHash } from '../../src/store/chain.js';
 
 /** The definition the README gives, written the obvious (slow) way. */
 const byDefinition = (v: unknown): string =>
