@@ -42,6 +42,18 @@ await build({
   chunkNames: '../chunks/[name]-[hash]',
   external: ['better-sqlite3', 'cli-progress'],
   plugins: [oclifBundle],
+  // Commands and chunks alike sit one level below dist/src: the parse thread is bundled beside them.
+  define: { KVMLOG_PARSE_THREAD: JSON.stringify('../parse-thread.js') },
   banner: { js: "import { createRequire as __kvmlogRequire } from 'node:module'; const require = __kvmlogRequire(import.meta.url);" },
+  logLevel: 'warning',
+});
+// The parse thread (src/ingest/thread): reading and decoding only, no store, no CLI.
+await build({
+  entryPoints: ['src/ingest/thread/parse-thread.ts'],
+  outfile: 'dist/src/parse-thread.js',
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
   logLevel: 'warning',
 });

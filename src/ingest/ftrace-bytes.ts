@@ -108,3 +108,94 @@ function stampAndName(b: Buffer, p: number, end: number, h: FtraceHead): boolean
 export function headNs(h: Pick<FtraceHead, 'secs' | 'frac' | 'fracDigits'>): bigint {
   return BigInt(h.secs) * 1_000_000_000n + BigInt(h.frac) * 10n ** BigInt(9 - h.fracDigits);
 }
+
+/** What `exactRecord` reads of a line: the fields the full reader's record pattern gives, and where the payload starts. */
+export interface ExactRecord {
+  readonly cpu: number;
+  readonly pid: number;
+  readonly timeNs: bigint;
+  readonly payloadStart: number;
+}
+
+/** `[.a-zA-Z0-9!+#*@$~^|]`: the flag column's characters in the full reader's pattern. */
+const isFlagByte = (c: number) =>
+  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || isDigit(c) || c === 46 || c === 33 || c === 43 || c === 35 || c === 42 || c === 64 || c === 36 || c === 126 || c === 94 || c === 124;
+
+/** Counts blanks from `p`, up to `max + 1`. */
+function blanks(b: Buffer, p: number, end: number, max: number): number {
+  let n = 0;
+  while (p + n < end && isBlank(b[p + n]!) && n <= max) n++;
+  return n;
+}
+
+/**
+ * A default-layout ftrace record read from its bytes, field for field what ftrace-line.ts's RECORD pattern
+ * gives, for the lines kvmlog reads in full (a fifth of a busy trace): no decoding and no regex for the head.
+ * Null wherever the bytes leave the slightest doubt — a tgid column, a non-ASCII head, whitespace other than
+ * blanks, a frame or comment line — and the full reader takes the line (test/ingest/line-batches.test.ts
+ * checks both agree on real and mutated lines).
+ */
+export function exactRecord(b: Buffer, start: number, end: number): ExactRecord | null {
+  // ^\s{0,64}(\S.{0,63}?)-(\d{1,10})\s{1,32}\[(\d{1,6})\]\s{1,32}(?:[flags]{4,6}\s{1,32})?(\d{1,12}\.\d{1,9}):\s?(.*)$
+  const lead = blanks(b, start, end, 64);
+  if (lead > 64) return null;
+  const first = start + lead;
+  if (first >= end || !isPrintable(b[first]!) || b[first] === 35 || (b[first] === 61 && b[first + 1] === 62)) return null;
+  let open = first + 1;
+  for (; open < end && b[open] !== 91; open++) if (b[open]! >= 127 || (b[open]! < SP && b[open] !== TAB)) return null;
+  if (open >= end) return null;
+  // Back from `[`: blanks, the pid, its dash; what is before the dash is the task.
+  let p = open - 1;
+  let n = 0;
+  while (p > first && isBlank(b[p]!)) p--, n++;
+  if (n < 1 || n > 32) return null;
+  let pid = 0;
+  let scale = 1;
+  const pidEnd = p;
+  while (p > first && isDigit(b[p]!) && pidEnd - p < 10) pid += (b[p--]! - 48) * scale, (scale *= 10);
+  if (p === pidEnd || b[p] !== 45) return null;
+  const task = p - first;
+  if (task < 1 || task > 64) return null;
+  // The cpu column.
+  p = open + 1;
+  let cpu = 0;
+  const c0 = p;
+  while (p < end && isDigit(b[p]!) && p - c0 < 6) cpu = cpu * 10 + (b[p++]! - 48);
+  if (p === c0 || p >= end || b[p] !== 93) return null;
+  p++;
+  n = blanks(b, p, end, 32);
+  if (n < 1 || n > 32) return null;
+  p += n;
+  // The flags, when the kernel prints them.
+  let q = p;
+  while (q < end && isFlagByte(b[q]!) && q - p <= 6) q++;
+  if (q - p >= 4 && q - p <= 6 && q < end && isBlank(b[q]!)) {
+    n = blanks(b, q, end, 32);
+    if (n > 32) return null;
+    p = q + n;
+  }
+  // The stamp.
+  let secs = 0;
+  const s0 = p;
+  while (p < end && isDigit(b[p]!) && p - s0 < 12) secs = secs * 10 + (b[p++]! - 48);
+  if (p === s0 || p >= end || b[p] !== 46) return null;
+  p++;
+  let frac = 0;
+  const f0 = p;
+  while (p < end && isDigit(b[p]!) && p - f0 < 9) frac = frac * 10 + (b[p++]! - 48);
+  const fracDigits = p - f0;
+  if (fracDigits === 0 || p >= end || b[p] !== 58) return null;
+  p++;
+  // `\s?`: one blank is skipped; any other whitespace (\v, \f, \r, NBSP…) is left to the full reader.
+  if (p < end) {
+    const c = b[p]!;
+    if (isBlank(c)) p++;
+    else if (c >= 127 || (c >= 11 && c <= 13)) return null;
+  }
+  // `(.*)$`: nothing that ends a line for a regex (\r, U+2028, U+2029) in the payload.
+  for (let i = p; i < end; i++) {
+    const c = b[i]!;
+    if (c === 13 || (c === 0xe2 && b[i + 1] === 0x80 && (b[i + 2] === 0xa8 || b[i + 2] === 0xa9))) return null;
+  }
+  return { cpu, pid, timeNs: headNs({ secs, frac, fracDigits }), payloadStart: p };
+}

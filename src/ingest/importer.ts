@@ -12,7 +12,7 @@ import { type Anchor, anchorKey } from './anchor.js';
 import { type DecodedEvent, Decoder, type Outcome } from './decoder.js';
 import { type Format, detectFormat, readerFor } from './format.js';
 import { type Line, type LineBatch, MAX_LINE_BYTES } from './lines.js';
-import type { Rec } from './record.js';
+import { type Rec, SKIPPED } from './record.js';
 import { type EventRow, toRow } from './row.js';
 
 /** What is known of a boot's identity when it is placed: a different kernel or command line is a different boot. */
@@ -95,14 +95,15 @@ export interface ImportOptions {
 
 const HEAD_LINES = 64;
 
-export async function importLines(batches: AsyncIterable<LineBatch>, sink: ImportSink, opts: ImportOptions): Promise<InputSummary> {
-  const it = batches[Symbol.asyncIterator]();
+export async function importLines(batches: AsyncIterable<LineBatch> | Iterable<LineBatch>, sink: ImportSink, opts: ImportOptions): Promise<InputSummary> {
+  const it: AsyncIterator<LineBatch> | Iterator<LineBatch> = Symbol.asyncIterator in batches ? batches[Symbol.asyncIterator]() : batches[Symbol.iterator]();
   const first: LineBatch[] = [];
   const head: string[] = [];
   while (head.length < HEAD_LINES) {
     const r = await it.next();
     if (r.done) break;
-    first.push(r.value);
+    // Held while later batches are read: a reader may reuse the buffer under it (readLineBatchesSync).
+    first.push(r.value.detached());
     for (let i = 0; i < r.value.length && head.length < HEAD_LINES; i++) head.push(r.value.text(i));
   }
   if (head.every((l) => l.trim() === '')) throw new KvmlogError('input', `${opts.name}: empty; nothing to import`);
@@ -118,10 +119,11 @@ export async function importLines(batches: AsyncIterable<LineBatch>, sink: Impor
   const feed = (b: LineBatch) => {
     if (b.tooLong !== undefined) return splitter.unread(b.firstNo, `a line of ${b.tooLong} bytes, longer than any kernel or journal line (limit ${MAX_LINE_BYTES}): not read`);
     for (let i = 0; i < b.length; i++) {
-      if (reader.skips?.(b.bytes, b.starts[i]!, b.ends[i]!)) splitter.skipped();
+      const recs = reader.fromBytes?.(b.bytes, b.starts[i]!, b.ends[i]!) ?? null;
+      if (recs === SKIPPED) splitter.skipped();
       else {
         const l = b.line(i);
-        splitter.line(l, reader.read(l));
+        splitter.line(l, recs ?? reader.read(l));
       }
     }
   };

@@ -1,8 +1,8 @@
 /** Readers of trace text: ftrace (`trace`, `trace_pipe`, `trace-cmd report`) and `perf script`. */
 import { decimalToNs } from '../model/time.js';
-import { After, type FtraceHead, headNs, newHead, scanFtraceHead } from './ftrace-bytes.js';
+import { After, type FtraceHead, exactRecord, headNs, newHead, scanFtraceHead } from './ftrace-bytes.js';
 import type { Line } from './lines.js';
-import { CONTEXT_REC, type LineReader, OTHER_REC, type Rec } from './record.js';
+import { CONTEXT_REC, type LineReader, OTHER_REC, type Rec, SKIPPED } from './record.js';
 import { SYMBOLS } from './symbols.js';
 import { parseFtraceLine } from './ftrace-line.js';
 import { looksLifecycle } from './signals.js';
@@ -54,24 +54,31 @@ export class FtraceReader implements LineReader {
 
   /**
    * Most lines of a trace are other subsystems' events: such a line is counted by its bytes and never decoded.
-   * Anything that does not read as a record head goes the full way, so that a mangled lifecycle line still
-   * becomes a warning.
+   * Most of the rest are made into their record from the bytes too; anything that does not read as a record
+   * head goes the full way, so that a mangled lifecycle line still becomes a warning.
    */
-  skips(bytes: Buffer, start: number, end: number): boolean {
+  fromBytes(bytes: Buffer, start: number, end: number): readonly Rec[] | null {
     const h = this.head;
-    if (!scanFtraceHead(bytes, start, end, h)) return false;
-    const seen = this.lastStamp.get(h.cpu);
-    if (seen !== undefined && typeof seen !== 'bigint') {
-      seen.secs = h.secs;
-      seen.frac = h.frac;
-      seen.fracDigits = h.fracDigits;
-    } else this.lastStamp.set(h.cpu, { secs: h.secs, frac: h.frac, fracDigits: h.fracDigits });
-    if (h.after === After.Probe) return false;
-    const name = bytes.toString('latin1', h.nameStart, h.nameEnd);
-    const decided = this.decided[h.after];
-    let reads = decided.get(name);
-    if (reads === undefined) decided.set(name, (reads = readsEvent(name, h.after)));
-    return !reads;
+    if (!scanFtraceHead(bytes, start, end, h)) return null;
+    if (h.after !== After.Probe) {
+      const name = bytes.toString('latin1', h.nameStart, h.nameEnd);
+      const decided = this.decided[h.after];
+      let reads = decided.get(name);
+      if (reads === undefined) decided.set(name, (reads = readsEvent(name, h.after)));
+      if (!reads) {
+        const seen = this.lastStamp.get(h.cpu);
+        if (seen !== undefined && typeof seen !== 'bigint') {
+          seen.secs = h.secs;
+          seen.frac = h.frac;
+          seen.fracDigits = h.fracDigits;
+        } else this.lastStamp.set(h.cpu, { secs: h.secs, frac: h.frac, fracDigits: h.fracDigits });
+        return SKIPPED;
+      }
+    }
+    const r = exactRecord(bytes, start, end);
+    if (r === null) return null;
+    this.lastStamp.set(r.cpu, r.timeNs);
+    return [{ kind: 'trace', cpu: r.cpu, pid: r.pid, timeNs: r.timeNs, payload: bytes.toString('utf8', r.payloadStart, end) }];
   }
 
   read(line: Line): readonly Rec[] {

@@ -57,10 +57,12 @@ export type Rec =
 export interface LineReader {
   read(line: Line): readonly Rec[];
   /**
-   * The cheap rejection path: true when the line's bytes alone show it is nothing kvmlog reads, so that it is
-   * counted as other and never decoded. Only for certainties: a doubtful line is left to `read`.
+   * The byte path, before the line is decoded into text: SKIPPED when its bytes alone show it is nothing kvmlog
+   * reads (counted as other, never decoded — the cheap rejection path for most lines); its records when the bytes
+   * make them exactly as `read` would; null to have `read` take the line. Only for certainties: a doubtful line
+   * is left to `read`.
    */
-  skips?(bytes: Buffer, start: number, end: number): boolean;
+  fromBytes?(bytes: Buffer, start: number, end: number): readonly Rec[] | null;
   /** End of input: whatever is still held. */
   end(): readonly Rec[];
 }
@@ -69,3 +71,5 @@ export const OTHER_REC: Rec = { kind: 'other' };
 export const CONTEXT_REC: Rec = { kind: 'context' };
 /** The answer for most lines, shared so that the hot path allocates nothing for them. */
 export const JUST_OTHER: readonly Rec[] = Object.freeze([OTHER_REC]);
+/** `fromBytes`' answer for a line that is nothing kvmlog reads, known by identity: the line is never decoded. */
+export const SKIPPED: readonly Rec[] = Object.freeze([OTHER_REC]);

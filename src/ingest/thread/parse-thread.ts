@@ -1,0 +1,24 @@
+/**
+ * The parse thread's entry (a worker_threads Worker): reads and decodes one input, handing everything to a
+ * RemoteSink. Bundled on its own (scripts/build.js), since it loads none of the store or the CLI.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { KvmlogError } from '../../errors.js';
+import { importLines } from '../importer.js';
+import { readLineBatchesSync } from '../lines.js';
+import type { ParserData } from './protocol.js';
+import { Aborted, RemoteSink } from './remote-sink.js';
+
+const { path, opts, shared, replies } = workerData as ParserData;
+const sink = new RemoteSink(parentPort!, replies, shared);
+try {
+  sink.done(await importLines(readLineBatchesSync(path, (bytes) => sink.progress(bytes)), sink, opts));
+} catch (e) {
+  if (!(e instanceof Aborted)) {
+    sink.failed(
+      e instanceof KvmlogError
+        ? { code: e.code, message: e.message }
+        : { code: null, message: e instanceof Error ? e.message : String(e), stack: e instanceof Error ? e.stack : undefined },
+    );
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * The parse thread's side of the sink: rows are gathered into column batches and posted; the importing thread
+ * applies them to the store in order. Posting waits while IN_FLIGHT messages are unhandled, so the parse thread
+ * never runs further ahead of the store than that.
+ */
+import { type MessagePort, receiveMessageOnPort } from 'node:worker_threads';
+import type { Anchor } from '../anchor.js';
+import type { BootFacts, BootIdentity, ImportSink, InputSummary, NewBoot } from '../importer.js';
+import type { EventRow } from '../row.js';
+import { type FromParser, IN_FLIGHT, type ParseFailure, ROWS_PER_BATCH, type RowBatch, Slot, type SinkAnswer, type SinkCall } from './protocol.js';
+
+/** The importing thread gave up (its store failed): the parse thread has nothing more to do. */
+export class Aborted extends Error {}
+
+export class RemoteSink implements ImportSink {
+  private batch: BatchBuilder | null = null;
+  private sent = 0;
+
+  constructor(
+    private readonly port: MessagePort,
+    private readonly replies: MessagePort,
+    private readonly shared: Int32Array,
+  ) {}
+
+  event(boot: string, row: EventRow, toleranceNs: bigint): void {
+    if (this.batch !== null && (this.batch.boot !== boot || this.batch.toleranceNs !== toleranceNs)) this.flush();
+    this.batch ??= new BatchBuilder(boot, toleranceNs);
+    if (this.batch.push(row) === ROWS_PER_BATCH) this.flush();
+  }
+
+  anchors(boot: string, anchors: readonly Anchor[]): void {
+    this.post({ kind: 'anchors', boot, anchors });
+  }
+
+  endBoot(boot: string, facts: BootFacts): void {
+    this.post({ kind: 'end-boot', boot, facts });
+  }
+
+  findBoot(anchors: readonly Anchor[], identity: BootIdentity): string | null {
+    // The splitter passes its segment as the identity: only these fields are the identity.
+    const { kernel, cmdline, toleranceNs } = identity;
+    return this.call({ op: 'findBoot', anchors, identity: { kernel, cmdline, toleranceNs } }) as string | null;
+  }
+
+  hasBoot(id: string): boolean {
+    return this.call({ op: 'hasBoot', id }) as boolean;
+  }
+
+  createBoot(boot: NewBoot): string {
+    return this.call({ op: 'createBoot', boot }) as string;
+  }
+
+  progress(bytes: number): void {
+    this.post({ kind: 'progress', bytes });
+  }
+
+  done(summary: InputSummary): void {
+    this.flush();
+    this.post({ kind: 'done', summary });
+  }
+
+  failed(failure: ParseFailure): void {
+    this.post({ kind: 'failed', failure });
+  }
+
+  private flush(): void {
+    if (this.batch === null) return;
+    const b = this.batch.build();
+    this.batch = null;
+    this.post(b);
+  }
+
+  private call(call: SinkCall): SinkAnswer['value'] {
+    // Whatever the sink was handed before the question is in the store before it is answered.
+    this.flush();
+    this.post({ kind: 'call', call });
+    while (Atomics.load(this.shared, Slot.replied) === 0) {
+      this.checkAborted();
+      Atomics.wait(this.shared, Slot.replied, 0);
+    }
+    this.checkAborted();
+    Atomics.store(this.shared, Slot.replied, 0);
+    const answer = receiveMessageOnPort(this.replies);
+    if (answer === undefined) throw new Error('the importing thread signalled an answer and sent none');
+    return (answer.message as SinkAnswer).value;
+  }
+
+  private post(m: FromParser): void {
+    for (;;) {
+      this.checkAborted();
+      const handled = Atomics.load(this.shared, Slot.handled);
+      if (this.sent - handled < IN_FLIGHT) break;
+      Atomics.wait(this.shared, Slot.handled, handled);
+    }
+    this.port.postMessage(m);
+    this.sent++;
+  }
+
+  private checkAborted(): void {
+    if (Atomics.load(this.shared, Slot.aborted) !== 0) throw new Aborted('the import was abandoned');
+  }
+}
+
+class BatchBuilder {
+  private n = 0;
+  private readonly timeNs = new BigInt64Array(ROWS_PER_BATCH);
+  private readonly line = new Float64Array(ROWS_PER_BATCH);
+  private readonly cpu = new Int32Array(ROWS_PER_BATCH);
+  private readonly type: string[] = [];
+  private readonly fields: string[] = [];
+  private readonly event: string[] = [];
+  private readonly raw: string[] = [];
+
+  constructor(
+    readonly boot: string,
+    readonly toleranceNs: bigint,
+  ) {}
+
+  /** Adds a row; returns how many the batch holds. */
+  push(r: EventRow): number {
+    const i = this.n++;
+    this.timeNs[i] = r.timeNs;
+    this.line[i] = r.line;
+    this.cpu[i] = r.cpu ?? -1;
+    this.type.push(r.type);
+    this.fields.push(r.fields);
+    this.event.push(r.event);
+    this.raw.push(r.raw);
+    return this.n;
+  }
+
+  build(): RowBatch {
+    // Cloning a typed array copies its whole buffer: a part-filled batch sends only its rows.
+    const n = this.n;
+    return {
+      kind: 'rows',
+      boot: this.boot,
+      toleranceNs: this.toleranceNs,
+      timeNs: this.timeNs.slice(0, n),
+      line: this.line.slice(0, n),
+      cpu: this.cpu.slice(0, n),
+      type: this.type,
+      fields: this.fields,
+      event: this.event,
+      raw: this.raw,
+    };
+  }
+}

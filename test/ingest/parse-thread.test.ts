@@ -1,0 +1,113 @@
+/**
+ * The parse thread: an input read and decoded in a worker thread while this thread appends. It must change
+ * nothing a user can see — the same store, row for row and hash for hash, the same summary, the same errors —
+ * and it must stop, not hang, when the store fails under it.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { generate } from '../../bench/generate.js';
+import { importFile } from '../../src/app/import-files.js';
+import { KvmlogError } from '../../src/errors.js';
+import type { ImportSink } from '../../src/ingest/importer.js';
+import { ROWS_PER_BATCH } from '../../src/ingest/thread/protocol.js';
+import { readInThread } from '../../src/ingest/thread/read-in-thread.js';
+import { openStore } from '../../src/store/db.js';
+import { scratch } from '../helpers/cli.js';
+
+/** Every row of every table kvmlog writes, but the wall-clock time of each import. */
+function content(path: string): Record<string, unknown[]> {
+  const db = new Database(path, { readonly: true });
+  try {
+    const out: Record<string, unknown[]> = {};
+    for (const t of ['sources', 'boots', 'events', 'anchors', 'checkpoints', 'spans', 'projected_boots']) {
+      out[t] = db.prepare(`SELECT * FROM ${t} ORDER BY rowid`).safeIntegers(true).all().map((r) => ({ ...(r as object), imported_at: undefined }));
+    }
+    return out;
+  } finally {
+    db.close();
+  }
+}
+
+/** Imports the files in order into a fresh store, the parse thread on or off; what each import said, and the store. */
+async function importAll(files: readonly string[], thread: boolean, dir: string): Promise<{ said: unknown[]; store: Record<string, unknown[]> }> {
+  const path = join(dir, `${thread ? 'thread' : 'inline'}.db`);
+  const store = await openStore(path);
+  const said: unknown[] = [];
+  try {
+    for (const f of files) {
+      try {
+        said.push(await importFile(store, f, { thread }));
+      } catch (e) {
+        said.push(e instanceof KvmlogError ? `${e.code}: ${e.message}` : e);
+      }
+    }
+  } finally {
+    await store.close();
+  }
+  return { said, store: content(path) };
+}
+
+describe('the parse thread', () => {
+  const { dir } = scratch();
+
+  // Every format, kernel era, boot split (kexec, kdump) and a capture of one boot in several files.
+  for (const fixture of ['linux-6.1-qemu', 'linux-6.1-qemu-kdump', 'linux-6.12-qemu-kexec', 'journal-qemu', 'host-6.18-ftrace']) {
+    it(`gives the store, the summaries and the errors of reading inline: every recording of ${fixture}, one after another`, async () => {
+      const d = join('test/fixtures', fixture);
+      // Every file, README and probe definitions too: those are the inputs that fail, and must fail alike.
+      const files = readdirSync(d).sort().map((f) => join(d, f));
+      const sub = join(dir, fixture);
+      mkdirSync(sub);
+      const inline = await importAll(files, false, sub);
+      const threaded = await importAll(files, true, sub);
+      assert.deepEqual(threaded.said, inline.said);
+      assert.deepEqual(threaded.store, inline.store);
+      assert.ok((inline.store['events'] ?? []).length > 0, 'the recordings hold events');
+    });
+  }
+
+  it('keeps at most a few batches in flight on an input of many batches, with the same store', async () => {
+    const path = join(dir, 'generated.txt');
+    const gen = await generate(path, 60_000, 0.5, 3);
+    assert.ok(gen.events > 8 * ROWS_PER_BATCH, 'more batches than may be in flight at once');
+    const sub = join(dir, 'generated');
+    mkdirSync(sub);
+    const inline = await importAll([path], false, sub);
+    const threaded = await importAll([path], true, sub);
+    assert.deepEqual(threaded.store, inline.store);
+    assert.equal((threaded.store['events'] ?? []).length, gen.events);
+  });
+
+  it('stops when the store fails under it: the failure is the import’s, and nothing is applied after it', async () => {
+    const path = join(dir, 'to-fail.txt');
+    await generate(path, 40_000, 0.5, 4);
+    let rows = 0;
+    const failing: ImportSink = {
+      findBoot: () => null,
+      hasBoot: () => false,
+      createBoot: () => 'b',
+      anchors: () => {},
+      endBoot: () => {},
+      event: () => {
+        if (++rows === ROWS_PER_BATCH + 1) throw new Error('disk full (as SQLite would say)');
+      },
+    };
+    await assert.rejects(readInThread(path, failing, { name: path }), /disk full/);
+    assert.equal(rows, ROWS_PER_BATCH + 1, 'nothing was applied after the failure');
+  });
+
+  it('reports a user’s error as the same one-line error, without a stack', async () => {
+    const path = join(dir, 'not-a-trace.txt');
+    writeFileSync(path, 'hello\nworld\n');
+    const sink = { findBoot: () => null, hasBoot: () => false, createBoot: () => 'b', anchors: () => {}, endBoot: () => {}, event: () => {} };
+    await assert.rejects(readInThread(path, sink, { name: 'not-a-trace.txt' }), (e: unknown) => {
+      assert.ok(e instanceof KvmlogError);
+      assert.equal(e.message, 'not-a-trace.txt: not a format kvmlog reads (kvmlog import --help lists them); force one with --format');
+      return true;
+    });
+  });
+
+});
