@@ -10,7 +10,7 @@ import { KvmlogError } from '../errors.js';
 import type { Format } from '../ingest/format.js';
 import { type ImportSummary, importLines } from '../ingest/importer.js';
 import { readLineBatches } from '../ingest/lines.js';
-import { readInThread } from '../ingest/thread/read-in-thread.js';
+import { ParseThread } from '../ingest/thread/read-in-thread.js';
 import { ImportTransaction } from '../store/append.js';
 import type { Store } from '../store/db.js';
 import { rebuildProjections, updateProjections } from '../store/projections.js';
@@ -52,18 +52,24 @@ export async function importFile(store: Store, file: string, opts: ImportOptions
 
 async function importPath(store: Store, path: string, shownAs: string, opts: ImportOptions): Promise<ImportResult> {
   const size = await checkReadable(path, shownAs);
-  const sha256 = await hashFile(path);
-  const host = opts.host ?? (shownAs === '-' ? 'stdin' : basename(shownAs).replace(/\.[^.]*$/, ''));
-  const begun = ImportTransaction.begin(store, { sha256, path: shownAs, format: opts.format ?? 'auto', host });
-  if (begun.kind === 'already-imported') return { kind: 'already-imported', file: shownAs, previousPath: begun.path, importedAt: begun.importedAt };
-  const tx = begun.tx;
+  const reading = { format: opts.format, name: shownAs, attachTo: opts.boot, host: opts.host, bootWallNs: opts.bootWallNs };
+  // Started first, the parse thread reads while this thread hashes the input and takes the write lock.
+  const thread = (opts.thread ?? size >= THREAD_FROM_BYTES) ? ParseThread.start(path, reading) : null;
+  let tx: ImportTransaction | null = null;
   try {
+    const sha256 = await hashFile(path);
+    const host = opts.host ?? (shownAs === '-' ? 'stdin' : basename(shownAs).replace(/\.[^.]*$/, ''));
+    const begun = ImportTransaction.begin(store, { sha256, path: shownAs, format: opts.format ?? 'auto', host });
+    if (begun.kind === 'already-imported') {
+      thread?.cancel();
+      return { kind: 'already-imported', file: shownAs, previousPath: begun.path, importedAt: begun.importedAt };
+    }
+    tx = begun.tx;
     if (opts.boot !== undefined) requireBoot(store, opts.boot);
     const erasBefore = new Map(listBoots(store).map((b) => [b.id, b.era]));
     const progress = opts.onProgress;
     const onBytes = progress && ((b: number) => progress(b, size));
-    const reading = { format: opts.format, name: shownAs, attachTo: opts.boot, host: opts.host, bootWallNs: opts.bootWallNs };
-    const input = (opts.thread ?? size >= THREAD_FROM_BYTES) ? await readInThread(path, tx, reading, onBytes) : await importLines(readLineBatches(path, onBytes), tx, reading);
+    const input = thread !== null ? await thread.into(tx, onBytes) : await importLines(readLineBatches(path, onBytes), tx, reading);
     const summary: ImportSummary = { ...input, ...tx.counts() };
     const first = summary.warnings[0];
     if (opts.strict && first !== undefined) {
@@ -84,7 +90,8 @@ async function importPath(store: Store, path: string, shownAs: string, opts: Imp
     tx.commit(summary);
     return { kind: 'imported', file: shownAs, summary };
   } catch (e) {
-    tx.rollback();
+    thread?.cancel();
+    tx?.rollback();
     throw e;
   }
 }

@@ -12,7 +12,7 @@ import { type Anchor, anchorKey } from './anchor.js';
 import { type DecodedEvent, Decoder, type Outcome } from './decoder.js';
 import { type Format, detectFormat, readerFor } from './format.js';
 import { type Line, type LineBatch, MAX_LINE_BYTES } from './lines.js';
-import { type Rec, SKIPPED } from './record.js';
+import type { Rec } from './record.js';
 import { type EventRow, toRow } from './row.js';
 
 /** What is known of a boot's identity when it is placed: a different kernel or command line is a different boot. */
@@ -119,11 +119,12 @@ export async function importLines(batches: AsyncIterable<LineBatch> | Iterable<L
   const feed = (b: LineBatch) => {
     if (b.tooLong !== undefined) return splitter.unread(b.firstNo, `a line of ${b.tooLong} bytes, longer than any kernel or journal line (limit ${MAX_LINE_BYTES}): not read`);
     for (let i = 0; i < b.length; i++) {
-      const recs = reader.fromBytes?.(b.bytes, b.starts[i]!, b.ends[i]!) ?? null;
-      if (recs === SKIPPED) splitter.skipped();
+      const start = b.starts[i]!;
+      const end = b.ends[i]!;
+      if (reader.skips?.(b.bytes, start, end)) splitter.skipped();
       else {
         const l = b.line(i);
-        splitter.line(l, recs ?? reader.read(l));
+        splitter.line(l, reader.readBytes?.(b.bytes, start, end, l) ?? reader.read(l));
       }
     }
   };

@@ -2,7 +2,7 @@
 import { decimalToNs } from '../model/time.js';
 import { After, type FtraceHead, exactRecord, headNs, newHead, scanFtraceHead } from './ftrace-bytes.js';
 import type { Line } from './lines.js';
-import { CONTEXT_REC, type LineReader, OTHER_REC, type Rec, SKIPPED } from './record.js';
+import { CONTEXT_REC, type LineReader, OTHER_REC, type Rec } from './record.js';
 import { SYMBOLS } from './symbols.js';
 import { parseFtraceLine } from './ftrace-line.js';
 import { looksLifecycle } from './signals.js';
@@ -39,6 +39,18 @@ function readsEvent(name: string, after: After): boolean {
   return READ_TRACEPOINTS.has(name);
 }
 
+interface Decision {
+  readonly name: Buffer;
+  readonly after: After;
+  readonly reads: boolean;
+}
+
+function sameBytes(a: Buffer, b: Buffer, start: number, end: number): boolean {
+  if (a.length !== end - start) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[start + i]) return false;
+  return true;
+}
+
 interface Stamp {
   secs: number;
   frac: number;
@@ -49,36 +61,51 @@ export class FtraceReader implements LineReader {
   /** Each CPU's last record stamp, for a later loss marker: kept as numbers, converted only when one comes. */
   private readonly lastStamp = new Map<number, Stamp | bigint>();
   private readonly head: FtraceHead = newHead();
-  /** Decisions by event name: a trace holds few names, met millions of times. */
-  private readonly decided: [Map<string, boolean>, Map<string, boolean>, Map<string, boolean>] = [new Map(), new Map(), new Map()];
+  /**
+   * Decisions by event name, keyed by a hash of the name's bytes and checked against them: a trace holds few
+   * names, met millions of times, and no string is made of them.
+   */
+  private readonly decided = new Map<number, Decision[]>();
 
   /**
    * Most lines of a trace are other subsystems' events: such a line is counted by its bytes and never decoded.
-   * Most of the rest are made into their record from the bytes too; anything that does not read as a record
-   * head goes the full way, so that a mangled lifecycle line still becomes a warning.
+   * Anything that does not read as a record head goes the full way, so that a mangled lifecycle line still
+   * becomes a warning.
    */
-  fromBytes(bytes: Buffer, start: number, end: number): readonly Rec[] | null {
+  skips(bytes: Buffer, start: number, end: number): boolean {
     const h = this.head;
-    if (!scanFtraceHead(bytes, start, end, h)) return null;
-    if (h.after !== After.Probe) {
-      const name = bytes.toString('latin1', h.nameStart, h.nameEnd);
-      const decided = this.decided[h.after];
-      let reads = decided.get(name);
-      if (reads === undefined) decided.set(name, (reads = readsEvent(name, h.after)));
-      if (!reads) {
-        const seen = this.lastStamp.get(h.cpu);
-        if (seen !== undefined && typeof seen !== 'bigint') {
-          seen.secs = h.secs;
-          seen.frac = h.frac;
-          seen.fracDigits = h.fracDigits;
-        } else this.lastStamp.set(h.cpu, { secs: h.secs, frac: h.frac, fracDigits: h.fracDigits });
-        return SKIPPED;
-      }
-    }
+    if (!scanFtraceHead(bytes, start, end, h)) return false;
+    if (h.after === After.Probe || this.reads(bytes, h)) return false;
+    const seen = this.lastStamp.get(h.cpu);
+    if (seen !== undefined && typeof seen !== 'bigint') {
+      seen.secs = h.secs;
+      seen.frac = h.frac;
+      seen.fracDigits = h.fracDigits;
+    } else this.lastStamp.set(h.cpu, { secs: h.secs, frac: h.frac, fracDigits: h.fracDigits });
+    return true;
+  }
+
+  /** Most records kvmlog reads are made from their bytes, without the record regex: exactly what `read` makes. */
+  readBytes(bytes: Buffer, start: number, end: number, line: Line): readonly Rec[] | null {
     const r = exactRecord(bytes, start, end);
     if (r === null) return null;
     this.lastStamp.set(r.cpu, r.timeNs);
-    return [{ kind: 'trace', cpu: r.cpu, pid: r.pid, timeNs: r.timeNs, payload: bytes.toString('utf8', r.payloadStart, end) }];
+    // The head is ASCII (exactRecord checks): byte offsets into the line are its text's offsets.
+    return [{ kind: 'trace', cpu: r.cpu, pid: r.pid, timeNs: r.timeNs, payload: line.text.slice(r.payloadStart - start) }];
+  }
+
+  private reads(bytes: Buffer, h: FtraceHead): boolean {
+    let key = h.after;
+    for (let i = h.nameStart; i < h.nameEnd; i++) key = (Math.imul(key, 31) + bytes[i]!) | 0;
+    const list = this.decided.get(key);
+    if (list !== undefined) {
+      for (const d of list) if (d.after === h.after && sameBytes(d.name, bytes, h.nameStart, h.nameEnd)) return d.reads;
+    }
+    const name = bytes.toString('latin1', h.nameStart, h.nameEnd);
+    const d: Decision = { name: Buffer.from(name, 'latin1'), after: h.after, reads: readsEvent(name, h.after) };
+    if (list === undefined) this.decided.set(key, [d]);
+    else list.push(d);
+    return d.reads;
   }
 
   read(line: Line): readonly Rec[] {

@@ -57,12 +57,15 @@ export type Rec =
 export interface LineReader {
   read(line: Line): readonly Rec[];
   /**
-   * The byte path, before the line is decoded into text: SKIPPED when its bytes alone show it is nothing kvmlog
-   * reads (counted as other, never decoded — the cheap rejection path for most lines); its records when the bytes
-   * make them exactly as `read` would; null to have `read` take the line. Only for certainties: a doubtful line
-   * is left to `read`.
+   * The cheap rejection path: true when the line's bytes alone show it is nothing kvmlog reads, so that it is
+   * counted as other and never decoded. Only for certainties: a doubtful line is left to `read`.
    */
-  fromBytes?(bytes: Buffer, start: number, end: number): readonly Rec[] | null;
+  skips?(bytes: Buffer, start: number, end: number): boolean;
+  /**
+   * The line's records made from its bytes (and its text, already decoded), exactly as `read` would make them,
+   * only cheaper; null to leave the line to `read`.
+   */
+  readBytes?(bytes: Buffer, start: number, end: number, line: Line): readonly Rec[] | null;
   /** End of input: whatever is still held. */
   end(): readonly Rec[];
 }
@@ -71,5 +74,3 @@ export const OTHER_REC: Rec = { kind: 'other' };
 export const CONTEXT_REC: Rec = { kind: 'context' };
 /** The answer for most lines, shared so that the hot path allocates nothing for them. */
 export const JUST_OTHER: readonly Rec[] = Object.freeze([OTHER_REC]);
-/** `fromBytes`' answer for a line that is nothing kvmlog reads, known by identity: the line is never decoded. */
-export const SKIPPED: readonly Rec[] = Object.freeze([OTHER_REC]);

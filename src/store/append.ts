@@ -11,7 +11,7 @@ import type { EventRow } from '../ingest/row.js';
 import { eraOfKernel } from '../model/era.js';
 import type { LifecycleEvent } from '../model/event.js';
 import type { Store } from './db.js';
-import { GENESIS, hashContent } from './chain.js';
+import { GENESIS, chainContent, hashLink } from './chain.js';
 import type { Appended } from './projections.js';
 import { type FoldEvent, sourceByHash } from './read.js';
 
@@ -166,7 +166,7 @@ export class ImportTransaction implements ImportSink {
       return;
     }
     const cpu = r.cpu;
-    const hash = hashContent(this.head, boot, r.timeNs, r.event, this.target.sha256, r.line, r.raw);
+    const hash = hashLink(this.head, chainContent(boot, r.timeNs, r.event, this.target.sha256, r.line, r.raw));
     const info = this.insertEvent.run(boot, r.timeNs, cpu, r.type, r.fields, this.sourceId, r.line, r.raw, hash);
     if (info.changes !== 1) {
       this.duplicates++;

@@ -26,15 +26,19 @@ export interface Chained {
 }
 
 export function chainHash(prev: string, e: Chained): string {
-  return hashContent(prev, e.boot, e.timeNs, canonicalJson(e.event), e.source, e.line, e.raw);
+  return hashLink(prev, chainContent(e.boot, e.timeNs, canonicalJson(e.event), e.source, e.line, e.raw));
 }
 
 /**
- * The same hash from the event's canonical JSON, which the append path has already made: the content object
- * written out with its keys in canonical order (boot, event, line, raw, source, timeNs).
+ * The content an event's hash covers, from the event's canonical JSON (which the append path already has): the
+ * content object written out with its keys in canonical order (boot, event, line, raw, source, timeNs).
  */
-export function hashContent(prev: string, boot: string, timeNs: bigint, eventJson: string, source: string, line: number, raw: string): string {
-  const content = `{"boot":${JSON.stringify(boot)},"event":${eventJson},"line":${JSON.stringify(line)},"raw":${JSON.stringify(raw)},"source":${JSON.stringify(source)},"timeNs":"${timeNs}"}`;
+export function chainContent(boot: string, timeNs: bigint, eventJson: string, source: string, line: number, raw: string): string {
+  return `{"boot":${JSON.stringify(boot)},"event":${eventJson},"line":${JSON.stringify(line)},"raw":${JSON.stringify(raw)},"source":${JSON.stringify(source)},"timeNs":"${timeNs}"}`;
+}
+
+/** An event's hash: its content, after the hash of the event appended before it. */
+export function hashLink(prev: string, content: string): string {
   // The one-shot hash: a third of createHash's cost per event on the import's hot path.
   return hash('sha256', `${prev}\n${content}`, 'hex');
 }

@@ -76,9 +76,19 @@ export function updateProjections(store: Store, boot: string, era: Parameters<ty
   return written;
 }
 
+/**
+ * Span rows per INSERT statement. Measured (78 k spans, one transaction): one row per statement 0.22 s, 32 per
+ * statement 0.14 s — on an import of only lifecycle events the spans are half as many rows as the events.
+ */
+const SPANS_PER_INSERT = 32;
+const SPAN_COLUMNS = '(boot_id, cpu, kind, from_ns, to_ns, from_seq, to_seq, version)';
+
 function writeProjected(store: Store, boot: string, projected: Iterable<Projected>): { checkpoints: number; spans: number; summary: BootSummary } {
   const cp = store.raw.prepare('INSERT INTO checkpoints (boot_id, time_ns, seq, version, state) VALUES (?, ?, ?, ?, ?)');
-  const sp = store.raw.prepare('INSERT INTO spans (boot_id, cpu, kind, from_ns, to_ns, from_seq, to_seq, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+  const values = (n: number) => Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+  const many = store.raw.prepare(`INSERT INTO spans ${SPAN_COLUMNS} VALUES ${values(SPANS_PER_INSERT)}`);
+  const one = store.raw.prepare(`INSERT INTO spans ${SPAN_COLUMNS} VALUES ${values(1)}`);
+  const pending: unknown[] = [];
   let checkpoints = 0;
   let spans = 0;
   let summary: BootSummary | null = null;
@@ -89,10 +99,14 @@ function writeProjected(store: Store, boot: string, projected: Iterable<Projecte
       checkpoints++;
     } else {
       const s = p.span;
-      sp.run(boot, s.cpu, s.kind, s.fromNs, s.toNs, s.fromSeq, s.toSeq, PROJECTION_VERSION);
-      spans++;
+      pending.push(boot, s.cpu, s.kind, s.fromNs, s.toNs, s.fromSeq, s.toSeq, PROJECTION_VERSION);
+      if (++spans % SPANS_PER_INSERT === 0) {
+        many.run(pending);
+        pending.length = 0;
+      }
     }
   }
+  for (let i = 0; i < pending.length; i += 8) one.run(pending.slice(i, i + 8));
   if (summary === null) throw new Error('project() ended without its boot summary');
   return { checkpoints, spans, summary };
 }

@@ -24,71 +24,119 @@ function startParseThread(data: ParserData, transferList: MessagePort[]): Worker
   return new Worker(`import(${tsx}).then((tsx) => { tsx.register(); return import(${entry}); })`, { eval: true, workerData: data, transferList });
 }
 
-export function readInThread(path: string, sink: ImportSink, opts: ImportOptions, onBytes?: (bytes: number) => void): Promise<InputSummary> {
-  const shared = new Int32Array(new SharedArrayBuffer(SLOTS * Int32Array.BYTES_PER_ELEMENT));
-  const { port1: answers, port2: replies } = new MessageChannel();
-  const data: ParserData = { path, opts, shared, replies };
-  const worker = startParseThread(data, [replies]);
-  return new Promise<InputSummary>((resolve, reject) => {
-    let settled = false;
-    const settle = () => {
-      settled = true;
-      answers.close();
-    };
-    const fail = (e: unknown) => {
-      if (settled) return;
-      settle();
-      // Wake the parse thread wherever it waits, so that it stops rather than sleep forever.
-      Atomics.store(shared, Slot.aborted, 1);
-      Atomics.notify(shared, Slot.replied);
-      Atomics.notify(shared, Slot.handled);
-      void worker.terminate();
-      reject(e);
-    };
-    const handle = (m: FromParser): void => {
-      switch (m.kind) {
-        case 'rows':
-          for (let i = 0; i < m.timeNs.length; i++) {
-            const cpu = m.cpu[i]!;
-            const row = { timeNs: m.timeNs[i]!, type: m.type[i] as EventType, cpu: cpu < 0 ? null : cpu, fields: m.fields[i]!, event: m.event[i]!, line: m.line[i]!, raw: m.raw[i]! };
-            sink.event(m.boot, row, m.toleranceNs);
-          }
-          return;
-        case 'anchors':
-          return sink.anchors(m.boot, m.anchors);
-        case 'end-boot':
-          return sink.endBoot(m.boot, m.facts);
-        case 'call': {
-          const answer: SinkAnswer = { value: ask(sink, m.call) };
-          answers.postMessage(answer);
-          Atomics.store(shared, Slot.replied, 1);
-          Atomics.notify(shared, Slot.replied);
-          return;
-        }
-        case 'progress':
-          return onBytes?.(m.bytes);
-        case 'done':
-          settle();
-          return resolve(m.summary);
-        case 'failed':
-          throw asError(m.failure);
-      }
-    };
-    worker.on('message', (m: FromParser) => {
-      if (settled) return;
-      try {
-        handle(m);
-      } catch (e) {
-        fail(e);
-        return;
-      }
-      Atomics.add(shared, Slot.handled, 1);
-      Atomics.notify(shared, Slot.handled);
+/**
+ * A parse thread reading one input. It starts at once — while the importing thread hashes the input and takes
+ * the store's write lock — and what it sends waits (at most IN_FLIGHT messages, and its first question to the
+ * sink) until `into` hands it the sink.
+ */
+export class ParseThread {
+  private readonly shared = new Int32Array(new SharedArrayBuffer(SLOTS * Int32Array.BYTES_PER_ELEMENT));
+  private readonly answers: MessagePort;
+  private readonly worker: Worker;
+  private readonly early: FromParser[] = [];
+  private failure: unknown = null;
+  private deliver: ((m: FromParser) => void) | null = null;
+  private fail: ((e: unknown) => void) | null = null;
+  private settled = false;
+  /** The thread said its last word (done or failed); its exit is then no news. */
+  private ended = false;
+
+  private constructor(path: string, opts: ImportOptions) {
+    const { port1, port2: replies } = new MessageChannel();
+    this.answers = port1;
+    this.worker = startParseThread({ path, opts, shared: this.shared, replies }, [replies]);
+    this.worker.on('message', (m: FromParser) => {
+      if (m.kind === 'done' || m.kind === 'failed') this.ended = true;
+      if (this.deliver === null) this.early.push(m);
+      else this.deliver(m);
     });
     // An error the parse thread did not catch is a bug in it, stack and all.
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`the parse thread of ${path} exited (status ${code}) before it finished`)));
-  });
+    this.worker.on('error', (e) => this.stop(e));
+    this.worker.on('exit', (code) => {
+      if (!this.ended) this.stop(new Error(`the parse thread of ${path} exited (status ${code}) before it finished`));
+    });
+  }
+
+  static start(path: string, opts: ImportOptions): ParseThread {
+    return new ParseThread(path, opts);
+  }
+
+  /** Applies what the thread read, and reads on, into the sink; resolves with what reading found. */
+  into(sink: ImportSink, onBytes?: (bytes: number) => void): Promise<InputSummary> {
+    return new Promise<InputSummary>((resolve, reject) => {
+      if (this.failure !== null) return reject(this.failure);
+      this.fail = reject;
+      const handle = (m: FromParser): void => {
+        switch (m.kind) {
+          case 'rows':
+            for (let i = 0; i < m.timeNs.length; i++) {
+              const cpu = m.cpu[i]!;
+              const row = { timeNs: m.timeNs[i]!, type: m.type[i] as EventType, cpu: cpu < 0 ? null : cpu, fields: m.fields[i]!, event: m.event[i]!, line: m.line[i]!, raw: m.raw[i]! };
+              sink.event(m.boot, row, m.toleranceNs);
+            }
+            return;
+          case 'anchors':
+            return sink.anchors(m.boot, m.anchors);
+          case 'end-boot':
+            return sink.endBoot(m.boot, m.facts);
+          case 'call': {
+            const answer: SinkAnswer = { value: ask(sink, m.call) };
+            this.answers.postMessage(answer);
+            Atomics.store(this.shared, Slot.replied, 1);
+            Atomics.notify(this.shared, Slot.replied);
+            return;
+          }
+          case 'progress':
+            return onBytes?.(m.bytes);
+          case 'done':
+            this.finish();
+            return resolve(m.summary);
+          case 'failed':
+            throw asError(m.failure);
+        }
+      };
+      this.deliver = (m) => {
+        if (this.settled) return;
+        try {
+          handle(m);
+        } catch (e) {
+          this.stop(e);
+          return;
+        }
+        Atomics.add(this.shared, Slot.handled, 1);
+        Atomics.notify(this.shared, Slot.handled);
+      };
+      for (const m of this.early.splice(0)) this.deliver(m);
+    });
+  }
+
+  /** Stops the thread, for the import will not take what it reads (already imported, or failed before `into`). */
+  cancel(): void {
+    this.stop(null);
+  }
+
+  private finish(): void {
+    this.settled = true;
+    this.answers.close();
+  }
+
+  private stop(e: unknown): void {
+    if (this.settled) return;
+    this.finish();
+    // Wake the parse thread wherever it waits, so that it stops rather than sleep forever.
+    Atomics.store(this.shared, Slot.aborted, 1);
+    Atomics.notify(this.shared, Slot.replied);
+    Atomics.notify(this.shared, Slot.handled);
+    void this.worker.terminate();
+    if (e === null) return;
+    if (this.fail !== null) this.fail(e);
+    else this.failure = e;
+  }
+}
+
+/** Reads one input in a parse thread into the sink. */
+export function readInThread(path: string, sink: ImportSink, opts: ImportOptions, onBytes?: (bytes: number) => void): Promise<InputSummary> {
+  return ParseThread.start(path, opts).into(sink, onBytes);
 }
 
 function ask(sink: ImportSink, c: SinkCall): SinkAnswer['value'] {
