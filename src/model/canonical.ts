@@ -24,14 +24,16 @@ export function canonicalJson(value: unknown): string {
  */
 export function canonicalParts(e: LifecycleEvent): { readonly fields: string; readonly event: string } {
   const o = e as unknown as Record<string, unknown>;
-  let fields = '';
-  let event = '';
+  const fields: string[] = [];
+  const event: string[] = [];
   for (const k of Object.keys(o).sort()) {
     const v = o[k];
     if (v === undefined) continue;
     const part = `${JSON.stringify(k)}:${canonicalJson(v)}`;
-    event += event === '' ? part : `,${part}`;
-    if (k !== 'type') fields += fields === '' ? part : `,${part}`;
+    event.push(part);
+    if (k !== 'type') fields.push(part);
   }
-  return { fields: `{${fields}}`, event: `{${event}}` };
+  // Joined, not concatenated piece by piece: a string built with += is a tree of its pieces, and an import holds
+  // these texts for the events of a new boot (~1 KB each as trees, ~100 bytes joined: 200 MB vs 40 MB per 200 k).
+  return { fields: `{${fields.join(',')}}`, event: `{${event.join(',')}}` };
 }
