@@ -71,17 +71,28 @@ export function scanFtraceHead(b: Buffer, start: number, end: number, h: FtraceH
   return true;
 }
 
-function stampAndName(b: Buffer, p: number, end: number, h: FtraceHead): boolean {
+type Stamp = Pick<FtraceHead, 'secs' | 'frac' | 'fracDigits'>;
+
+/** `\d{1,12}\.\d{1,9}` at `p`, read into `s`: the position after it, or -1. */
+function readStamp(b: Buffer, p: number, end: number, s: Stamp): number {
   let secs = 0;
   const s0 = p;
   while (p < end && isDigit(b[p]!) && p - s0 < 12) secs = secs * 10 + (b[p++]! - 48);
-  if (p === s0 || p >= end || b[p] !== 46) return false;
+  if (p === s0 || p >= end || b[p] !== 46) return -1;
   p++;
   let frac = 0;
   const f0 = p;
   while (p < end && isDigit(b[p]!) && p - f0 < 9) frac = frac * 10 + (b[p++]! - 48);
-  const fracDigits = p - f0;
-  if (fracDigits === 0 || p + 1 >= end || b[p] !== 58 || b[p + 1] !== SP) return false;
+  if (p === f0) return -1;
+  s.secs = secs;
+  s.frac = frac;
+  s.fracDigits = p - f0;
+  return p;
+}
+
+function stampAndName(b: Buffer, p: number, end: number, h: FtraceHead): boolean {
+  p = readStamp(b, p, end, h);
+  if (p === -1 || p + 1 >= end || b[p] !== 58 || b[p + 1] !== SP) return false;
   p += 2;
   const n0 = p;
   while (p < end && isNameByte(b[p]!) && p - n0 < 200) p++;
@@ -96,9 +107,6 @@ function stampAndName(b: Buffer, p: number, end: number, h: FtraceHead): boolean
     h.after = a < end && b[a] === 40 ? After.Probe : After.Tracepoint;
   } else if (c === SP && p + 2 < end && b[p + 1] === 60 && b[p + 2] === 45) h.after = After.Function;
   else return false;
-  h.secs = secs;
-  h.frac = frac;
-  h.fracDigits = fracDigits;
   h.nameStart = n0;
   h.nameEnd = p;
   return true;
@@ -174,17 +182,9 @@ export function exactRecord(b: Buffer, start: number, end: number): ExactRecord 
     if (n > 32) return null;
     p = q + n;
   }
-  // The stamp.
-  let secs = 0;
-  const s0 = p;
-  while (p < end && isDigit(b[p]!) && p - s0 < 12) secs = secs * 10 + (b[p++]! - 48);
-  if (p === s0 || p >= end || b[p] !== 46) return null;
-  p++;
-  let frac = 0;
-  const f0 = p;
-  while (p < end && isDigit(b[p]!) && p - f0 < 9) frac = frac * 10 + (b[p++]! - 48);
-  const fracDigits = p - f0;
-  if (fracDigits === 0 || p >= end || b[p] !== 58) return null;
+  const stamp: Stamp = { secs: 0, frac: 0, fracDigits: 0 };
+  p = readStamp(b, p, end, stamp);
+  if (p === -1 || p >= end || b[p] !== 58) return null;
   p++;
   // `\s?`: one blank is skipped; any other whitespace (\v, \f, \r, NBSP…) is left to the full reader.
   if (p < end) {
@@ -197,5 +197,5 @@ export function exactRecord(b: Buffer, start: number, end: number): ExactRecord 
     const c = b[i]!;
     if (c === 13 || (c === 0xe2 && b[i + 1] === 0x80 && (b[i + 2] === 0xa8 || b[i + 2] === 0xa9))) return null;
   }
-  return { cpu, pid, timeNs: headNs({ secs, frac, fracDigits }), payloadStart: p };
+  return { cpu, pid, timeNs: headNs(stamp), payloadStart: p };
 }
