@@ -13,7 +13,7 @@ import { importFile } from '../../src/app/import-files.js';
 import { KvmlogError } from '../../src/errors.js';
 import type { ImportSink } from '../../src/ingest/importer.js';
 import { ROWS_PER_BATCH } from '../../src/ingest/thread/protocol.js';
-import { readInThread } from '../../src/ingest/thread/read-in-thread.js';
+import { ParseThread, readInThread } from '../../src/ingest/thread/read-in-thread.js';
 import { openStore } from '../../src/store/db.js';
 import { scratch } from '../helpers/cli.js';
 
@@ -69,7 +69,7 @@ describe('the parse thread', () => {
     });
   }
 
-  it('keeps at most a few batches in flight on an input of many batches, with the same store', async () => {
+  it('gives the same store for an input of many more batches than may be in flight at once (flow control)', async () => {
     const path = join(dir, 'generated.txt');
     const gen = await generate(path, 60_000, 0.5, 3);
     assert.ok(gen.events > 8 * ROWS_PER_BATCH, 'more batches than may be in flight at once');
@@ -97,6 +97,19 @@ describe('the parse thread', () => {
     };
     await assert.rejects(readInThread(path, failing, { name: path }), /disk full/);
     assert.equal(rows, ROWS_PER_BATCH + 1, 'nothing was applied after the failure');
+  });
+
+  it('keeps what it read for the sink it is handed later, even when it finished and exited before', async () => {
+    // Started before the input is hashed and the write lock taken: an input with nothing to place (no question
+    // to wait on) is read to its end, and the thread gone, before the sink arrives.
+    const path = join(dir, 'early.txt');
+    const other = '       kvmvm-241 [001] .....     5.000012: irq_handler_entry: irq=25 name=virtio0-input.0';
+    writeFileSync(path, `# tracer: nop\n${Array.from({ length: 500 }, () => other).join('\n')}\n`);
+    const thread = ParseThread.start(path, { name: 'early.txt' });
+    await new Promise((r) => setTimeout(r, 1500));
+    const sink: ImportSink = { findBoot: () => null, hasBoot: () => false, createBoot: () => 'b', anchors: () => {}, endBoot: () => {}, event: () => {} };
+    const summary = await thread.into(sink);
+    assert.deepEqual({ lines: summary.lines, other: summary.other, boots: summary.boots }, { lines: 501, other: 501, boots: [] });
   });
 
   it('reports a user’s error as the same one-line error, without a stack', async () => {
