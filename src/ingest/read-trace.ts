@@ -39,6 +39,9 @@ function readsEvent(name: string, after: After): boolean {
   return READ_TRACEPOINTS.has(name);
 }
 
+/** Event names remembered per input: bounded memory whatever the input. */
+const MAX_NAMES = 4096;
+
 interface Decision {
   readonly name: Buffer;
   readonly after: After;
@@ -66,6 +69,7 @@ export class FtraceReader implements LineReader {
    * names, met millions of times, and no string is made of them.
    */
   private readonly decided = new Map<number, Decision[]>();
+  private names = 0;
 
   /**
    * Most lines of a trace are other subsystems' events: such a line is counted by its bytes and never decoded.
@@ -103,6 +107,8 @@ export class FtraceReader implements LineReader {
     }
     const name = bytes.toString('latin1', h.nameStart, h.nameEnd);
     const d: Decision = { name: Buffer.from(name, 'latin1'), after: h.after, reads: readsEvent(name, h.after) };
+    // A real trace has tens of event names; an input with more is hostile or garbage and is not remembered.
+    if (this.names++ >= MAX_NAMES) return d.reads;
     if (list === undefined) this.decided.set(key, [d]);
     else list.push(d);
     return d.reads;
