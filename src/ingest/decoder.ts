@@ -6,6 +6,7 @@
  */
 import { ERAS, type Era } from '../model/era.js';
 import type { LifecycleEvent } from '../model/event.js';
+import { impossibleCpuMessage, possibleCpu } from './cpus.js';
 import type { Line } from './lines.js';
 import { type Args, type Payload, intArg, parsePayload } from './payload.js';
 import { decodePrintkMessage } from './printk.js';
@@ -100,7 +101,7 @@ export class Decoder {
   }
 
   trace(input: TraceInput, line: Line): Outcome {
-    if (input.cpu !== null) this.lastTimeOfCpu.set(input.cpu, input.timeNs);
+    if (input.cpu !== null && possibleCpu(input.cpu)) this.lastTimeOfCpu.set(input.cpu, input.timeNs);
     if (input.timeNs > this.lastTime) this.lastTime = input.timeNs;
     const p = parsePayload(input.payload);
     if (p === null) return relevant(input.payload) ? warn(`unreadable trace payload`) : OTHER;
@@ -195,6 +196,7 @@ export class Decoder {
         const m = /^cpu:\s*(\d+)\s+target:\s*(\d+)\s+step:\s*(\d+)\s+\(([^)\s]+)(?:\s+\[[\w-]+\])?\)$/.exec(text.trim());
         if (!m) return warn(`unreadable ${name}`);
         const [cpu, target, step, callback] = [Number(m[1]), Number(m[2]), Number(m[3]), m[4]!];
+        if (!possibleCpu(cpu)) return warn(impossibleCpuMessage(cpu));
         this.hotplugEnter.set(cpu, { callback, target, step });
         this.maxHotplugState = Math.max(this.maxHotplugState, target);
         this.hint(callback);
@@ -205,6 +207,7 @@ export class Decoder {
         const m = /^cpu:\s*(\d+)\s+state:\s*(\d+)\s+step:\s*(\d+)\s+ret:\s*(-?\d+)$/.exec(text.trim());
         if (!m) return warn('unreadable cpuhp_exit');
         const [cpu, state, step, ret] = [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])];
+        if (!possibleCpu(cpu)) return warn(impossibleCpuMessage(cpu));
         this.maxHotplugState = Math.max(this.maxHotplugState, state);
         const enter = this.hotplugEnter.get(cpu);
         const callback = enter !== undefined && enter.step === step ? enter.callback : null;
@@ -397,7 +400,8 @@ export class Decoder {
       if (e.type === 'cpu.online' || e.type === 'cpu.offline') {
         const online = e.type === 'cpu.online';
         if (this.online.get(e.cpu) === online) return false;
-        this.online.set(e.cpu, online);
+        // An impossible CPU is left to the importer's warning, not remembered.
+        if (possibleCpu(e.cpu)) this.online.set(e.cpu, online);
       } else if (e.type === 'system.state') {
         if (this.systemState === e.state) return false;
         this.systemState = e.state;

@@ -9,6 +9,7 @@ import { KvmlogError } from '../errors.js';
 import { type Era, eraOfKernel } from '../model/era.js';
 import { type BootKind, type LifecycleEvent, subjectCpu } from '../model/event.js';
 import { type Anchor, anchorKey } from './anchor.js';
+import { impossibleCpuMessage, possibleCpu } from './cpus.js';
 import { type DecodedEvent, Decoder, type Outcome } from './decoder.js';
 import { type Format, detectFormat, readerFor } from './format.js';
 import { type Line, type LineBatch, MAX_LINE_BYTES } from './lines.js';
@@ -133,9 +134,6 @@ export async function importLines(batches: AsyncIterable<LineBatch> | Iterable<L
   splitter.tail(reader.end());
   return splitter.finish();
 }
-
-/** x86's largest NR_CPUS (MAXSMP, arch/x86/Kconfig NR_CPUS_RANGE_END): CPU ids run below it. */
-const MAX_CPUS = 8192;
 
 /** When to ask the store whether a boot is already known: after this many anchors, then never again. */
 const PLACE_AT = new Set([16, 64, 256, 1024]);
@@ -351,8 +349,8 @@ class BootSplitter {
   /** An event about a CPU no x86 kernel can have is a mangled line: a warning, not a fact. */
   private impossibleCpu(e: DecodedEvent): boolean {
     const cpu = subjectCpu(e.event);
-    if (cpu === null || cpu < MAX_CPUS) return false;
-    this.warnings.push({ line: e.line, message: `CPU ${cpu} is beyond any x86 kernel's CPUs (NR_CPUS is at most ${MAX_CPUS}, MAXSMP): not stored` });
+    if (cpu === null || possibleCpu(cpu)) return false;
+    this.warnings.push({ line: e.line, message: impossibleCpuMessage(cpu) });
     return true;
   }
 

@@ -1,5 +1,6 @@
 /** Readers of trace text: ftrace (`trace`, `trace_pipe`, `trace-cmd report`) and `perf script`. */
 import { decimalToNs } from '../model/time.js';
+import { possibleCpu } from './cpus.js';
 import { After, type FtraceHead, exactRecord, headNs, newHead, scanFtraceHead } from './ftrace-bytes.js';
 import type { Line } from './lines.js';
 import { CONTEXT_REC, type LineReader, OTHER_REC, type Rec } from './record.js';
@@ -80,6 +81,7 @@ export class FtraceReader implements LineReader {
     const h = this.head;
     if (!scanFtraceHead(bytes, start, end, h)) return false;
     if (h.after === After.Probe || this.reads(bytes, h)) return false;
+    if (!possibleCpu(h.cpu)) return true;
     const seen = this.lastStamp.get(h.cpu);
     if (seen !== undefined && typeof seen !== 'bigint') {
       seen.secs = h.secs;
@@ -93,7 +95,7 @@ export class FtraceReader implements LineReader {
   readBytes(bytes: Buffer, start: number, end: number, line: Line): readonly Rec[] | null {
     const r = exactRecord(bytes, start, end);
     if (r === null) return null;
-    this.lastStamp.set(r.cpu, r.timeNs);
+    if (possibleCpu(r.cpu)) this.lastStamp.set(r.cpu, r.timeNs);
     // The head is ASCII (exactRecord checks): byte offsets into the line are its text's offsets.
     return [{ kind: 'trace', cpu: r.cpu, pid: r.pid, timeNs: r.timeNs, payload: line.text.slice(r.payloadStart - start) }];
   }
@@ -116,7 +118,7 @@ export class FtraceReader implements LineReader {
 
   read(line: Line): readonly Rec[] {
     const r = ftraceRec(line.text);
-    if (r?.kind === 'trace' && r.cpu !== null) this.lastStamp.set(r.cpu, r.timeNs);
+    if (r?.kind === 'trace' && r.cpu !== null && possibleCpu(r.cpu)) this.lastStamp.set(r.cpu, r.timeNs);
     if (r?.kind === 'lost' && r.cpu !== null) {
       const stamp = this.lastStamp.get(r.cpu);
       return [{ ...r, afterNs: stamp === undefined ? undefined : typeof stamp === 'bigint' ? stamp : headNs(stamp) }];

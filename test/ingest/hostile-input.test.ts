@@ -131,6 +131,16 @@ describe('garbage that looks like a trace', () => {
     // Remembering every name would hold ~250 bytes each: 50 MB.
     assert.ok(held < 8 << 20, `${held >> 20} MB held`);
   });
+
+  it('hotplug records for 200,000 distinct impossible CPUs are each a warning, and no event', async () => {
+    const lines = Array.from({ length: 200_000 }, (_, i) => `     kworker/0:1-17      [000] .....    14.393906: cpuhp_enter: cpu: ${100_000 + i} target: 236 step: 197 (workqueue_online_cpu)`);
+    const r = await importBytes(`# tracer: nop\n${lines.join('\n')}\n${ENABLE}\n`);
+    assert.equal(r.kind, 'imported');
+    if (r.kind !== 'imported') return;
+    assert.equal(r.summary.warnings.length, 200_000);
+    assert.match(r.summary.warnings[0]!.message, /CPU 100000 is beyond any x86 kernel's CPUs/);
+    assert.deepEqual(r.events.map((e) => e.type), ['virt.enable']);
+  });
 });
 
 describe('numbers no kernel prints', () => {
