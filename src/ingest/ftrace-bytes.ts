@@ -46,12 +46,8 @@ export function scanFtraceHead(b: Buffer, start: number, end: number, h: FtraceH
   let open = p + 1;
   for (; open < last && b[open] !== 91; open++) if (b[open]! < SP && b[open] !== TAB) return false;
   if (open >= last) return false;
-  p = open + 1;
-  let cpu = 0;
-  const cpuStart = p;
-  while (p < end && isDigit(b[p]!) && p - cpuStart < 6) cpu = cpu * 10 + (b[p++]! - 48);
-  if (p === cpuStart || p >= end || b[p] !== 93) return false;
-  p++;
+  p = readCpu(b, open + 1, end, h);
+  if (p === -1) return false;
   const blanks = p;
   while (p < end && isBlank(b[p]!)) p++;
   if (p === blanks) return false;
@@ -61,14 +57,19 @@ export function scanFtraceHead(b: Buffer, start: number, end: number, h: FtraceH
   if (q - p >= 4 && q - p <= 6 && q < end && isBlank(b[q]!)) {
     let r = q;
     while (r < end && isBlank(b[r]!)) r++;
-    if (stampAndName(b, r, end, h)) {
-      h.cpu = cpu;
-      return true;
-    }
+    if (stampAndName(b, r, end, h)) return true;
   }
-  if (!stampAndName(b, p, end, h)) return false;
-  h.cpu = cpu;
-  return true;
+  return stampAndName(b, p, end, h);
+}
+
+/** `\d{1,6}\]` at `p` (just past the `[`), read into `c.cpu`: the position after the `]`, or -1. */
+function readCpu(b: Buffer, p: number, end: number, c: { cpu: number }): number {
+  let cpu = 0;
+  const c0 = p;
+  while (p < end && isDigit(b[p]!) && p - c0 < 6) cpu = cpu * 10 + (b[p++]! - 48);
+  if (p === c0 || p >= end || b[p] !== 93) return -1;
+  c.cpu = cpu;
+  return p + 1;
 }
 
 type Stamp = Pick<FtraceHead, 'secs' | 'frac' | 'fracDigits'>;
@@ -165,12 +166,10 @@ export function exactRecord(b: Buffer, start: number, end: number): ExactRecord 
   const task = p - first;
   if (task < 1 || task > 64) return null;
   // The cpu column.
-  p = open + 1;
-  let cpu = 0;
-  const c0 = p;
-  while (p < end && isDigit(b[p]!) && p - c0 < 6) cpu = cpu * 10 + (b[p++]! - 48);
-  if (p === c0 || p >= end || b[p] !== 93) return null;
-  p++;
+  const column = { cpu: 0 };
+  p = readCpu(b, open + 1, end, column);
+  if (p === -1) return null;
+  const { cpu } = column;
   n = blanks(b, p, end, 32);
   if (n < 1 || n > 32) return null;
   p += n;

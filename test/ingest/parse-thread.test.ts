@@ -13,7 +13,7 @@ import { importFile } from '../../src/app/import-files.js';
 import { KvmlogError } from '../../src/errors.js';
 import type { ImportSink } from '../../src/ingest/importer.js';
 import { ROWS_PER_BATCH } from '../../src/ingest/thread/protocol.js';
-import { ParseThread, readInThread } from '../../src/ingest/thread/read-in-thread.js';
+import { ParseThread } from '../../src/ingest/thread/read-in-thread.js';
 import { openStore } from '../../src/store/db.js';
 import { scratch } from '../helpers/cli.js';
 
@@ -95,7 +95,7 @@ describe('the parse thread', () => {
         if (++rows === ROWS_PER_BATCH + 1) throw new Error('disk full (as SQLite would say)');
       },
     };
-    await assert.rejects(readInThread(path, failing, { name: path }), /disk full/);
+    await assert.rejects(ParseThread.start(path, { name: path }).into(failing), /disk full/);
     assert.equal(rows, ROWS_PER_BATCH + 1, 'nothing was applied after the failure');
   });
 
@@ -116,7 +116,7 @@ describe('the parse thread', () => {
     const path = join(dir, 'not-a-trace.txt');
     writeFileSync(path, 'hello\nworld\n');
     const sink = { findBoot: () => null, hasBoot: () => false, createBoot: () => 'b', anchors: () => {}, endBoot: () => {}, event: () => {} };
-    await assert.rejects(readInThread(path, sink, { name: 'not-a-trace.txt' }), (e: unknown) => {
+    await assert.rejects(ParseThread.start(path, { name: 'not-a-trace.txt' }).into(sink), (e: unknown) => {
       assert.ok(e instanceof KvmlogError);
       assert.equal(e.message, 'not-a-trace.txt: not a format kvmlog reads (kvmlog import --help lists them); force one with --format');
       return true;

@@ -134,11 +134,6 @@ export class ParseThread {
   }
 }
 
-/** Reads one input in a parse thread into the sink. */
-export function readInThread(path: string, sink: ImportSink, opts: ImportOptions, onBytes?: (bytes: number) => void): Promise<InputSummary> {
-  return ParseThread.start(path, opts).into(sink, onBytes);
-}
-
 function ask(sink: ImportSink, c: SinkCall): SinkAnswer['value'] {
   switch (c.op) {
     case 'findBoot':
