@@ -3,25 +3,33 @@
 // ~65 ms as one), and a command loads only its own bundle and the chunks it shares with others. @oclif/core is
 // bundled once, into dist/oclif-core.js, which bin/run.js and every command import: one instance.
 // better-sqlite3 (native) stays external.
-import { readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { build } from 'esbuild';
 
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--noEmit'], { stdio: 'inherit' });
 rmSync('dist', { recursive: true, force: true });
-// What kvmlog's code and bin/run.js take from @oclif/core.
-await build({
-  stdin: { contents: "export { Args, Command, Config, Errors, Flags, Help, Plugin, execute, flush, handle, run, settings, ux } from '@oclif/core';", resolveDir: process.cwd(), loader: 'js' },
-  outfile: 'dist/oclif-core.js',
+// What kvmlog's code and bin/run.js take from @oclif/core: one CommonJS bundle, which dist/oclif-core.js
+// (scripts/oclif-core.js) compiles with V8's code cache and re-exports.
+const oclif = await build({
+  stdin: { contents: "module.exports = require('@oclif/core');", resolveDir: process.cwd(), loader: 'js' },
+  outfile: 'dist/oclif-core.cjs',
   bundle: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   // oclif loads these only to run TypeScript commands in development, which bin/dev.js does with tsx.
   external: ['typescript', 'ts-node'],
-  banner: { js: "import { createRequire as __kvmlogRequire } from 'node:module'; const require = __kvmlogRequire(import.meta.url);" },
+  write: false,
   logLevel: 'error',
 });
+// oclif loads commands with import(); inside a vm script that is the loader's __import (scripts/oclif-core.js).
+const imports = /\bimport\(/g;
+const oclifSource = oclif.outputFiles[0].text;
+if ((oclifSource.match(imports) ?? []).length === 0) throw new Error('build: no import() found in @oclif/core; check scripts/oclif-core.js');
+mkdirSync('dist', { recursive: true });
+writeFileSync('dist/oclif-core.cjs', oclifSource.replace(imports, '__import('));
+copyFileSync('scripts/oclif-core.js', 'dist/oclif-core.js');
 /** Commands and chunks sit two levels below dist/: they take oclif from the one bundle. */
 const oclifBundle = {
   name: 'oclif-bundle',
