@@ -113,9 +113,14 @@ function stampAndName(b: Buffer, p: number, end: number, h: FtraceHead): boolean
   return true;
 }
 
+const SCALE = [1e9, 1e8, 1e7, 1e6, 1e5, 1e4, 1e3, 100, 10, 1];
+/** Below this many seconds (104 days of uptime) a stamp in nanoseconds is an exact double: one BigInt is made. */
+const EXACT_SECS = 9_000_000;
+
 /** The record's stamp in nanoseconds. */
 export function headNs(h: Pick<FtraceHead, 'secs' | 'frac' | 'fracDigits'>): bigint {
-  return BigInt(h.secs) * 1_000_000_000n + BigInt(h.frac) * 10n ** BigInt(9 - h.fracDigits);
+  if (h.secs < EXACT_SECS) return BigInt(h.secs * 1e9 + h.frac * SCALE[h.fracDigits]!);
+  return BigInt(h.secs) * 1_000_000_000n + BigInt(h.frac) * BigInt(SCALE[h.fracDigits]!);
 }
 
 /** What `exactRecord` reads of a line: the fields the full reader's record pattern gives, and where the payload starts. */

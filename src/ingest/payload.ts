@@ -21,7 +21,8 @@ const PROBE = /^\(([^()]{0,400})\)\s?(.*)$/s;
 
 export function parsePayload(payload: string): Payload | null {
   if (payload === '<stack trace>') return { kind: 'stack-trace' };
-  const fn = FUNCTION.exec(payload);
+  // Most payloads are tracepoints and probes: the function tracer's pattern is only tried where its arrow is.
+  const fn = payload.includes(' <-') ? FUNCTION.exec(payload) : null;
   if (fn) return { kind: 'function', name: fn[1]!, parent: fn[2]! };
   const named = NAMED.exec(payload);
   if (!named) return null;

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { Decoder } from '../../src/ingest/decoder.js';
+import { headNs } from '../../src/ingest/ftrace-bytes.js';
+import { decimalToNs } from '../../src/model/time.js';
 import { readLineBatches, readLineBatchesSync } from '../../src/ingest/lines.js';
 import { FtraceReader } from '../../src/ingest/read-trace.js';
 import type { Rec } from '../../src/ingest/record.js';
@@ -199,5 +201,16 @@ describe('ftrace records made from their bytes', () => {
       })
       .map((c) => `${c.lead}${c.task}-${c.pid}${c.gap}${c.tgid}[${c.cpu}]${c.gap2}${c.flags}${c.flags === '' ? '' : c.gap3}${c.secs}.${c.frac}${c.colon}${c.after}${c.payload}`);
     fc.assert(fc.property(line, agrees), { numRuns: 20000 });
+  });
+
+  it('give a stamp’s exact nanoseconds, either side of the uptime where a double stops being exact', () => {
+    const secs = fc.oneof(fc.integer({ min: 0, max: 999_999_999_999 }), fc.integer({ min: 8_999_990, max: 9_000_010 }), fc.constantFrom(0, 9_007_199, 999_999_999_999));
+    const frac = fc.integer({ min: 1, max: 9 }).chain((d) => fc.integer({ min: 0, max: 10 ** d - 1 }).map((f) => String(f).padStart(d, '0')));
+    fc.assert(
+      fc.property(secs, frac, (s, f) => {
+        assert.equal(headNs({ secs: s, frac: Number(f), fracDigits: f.length }), decimalToNs(`${s}.${f}`));
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
