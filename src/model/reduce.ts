@@ -111,13 +111,16 @@ function withUsage(s: HostState, usageCount: number | null): HostState {
   return { ...s, kvm };
 }
 
+// Runs for most events of a boot, on every fold (import, rebuild, state at an instant): written out, not spread.
 function withCpu(s: HostState, cpu: number, patch: Partial<CpuState>): HostState {
   const before = cpuState(s, cpu);
-  const after = { ...before, ...patch };
-  if (after.online === before.online && after.virt === before.virt && after.tdx === before.tdx) return s;
+  const online = patch.online === undefined ? before.online : patch.online;
+  const virt = patch.virt === undefined ? before.virt : patch.virt;
+  const tdx = patch.tdx === undefined ? before.tdx : patch.tdx;
+  if (online === before.online && virt === before.virt && tdx === before.tdx) return s;
   const cpus = new Map(s.cpus);
-  cpus.set(cpu, after);
-  return { ...s, cpus };
+  cpus.set(cpu, { online, virt, tdx });
+  return { era: s.era, kvm: s.kvm, tdx: s.tdx, system: s.system, cpus };
 }
 
 function allOnlineCpus(s: HostState, patch: Partial<CpuState>): HostState {
