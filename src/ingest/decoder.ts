@@ -195,9 +195,19 @@ export class Decoder {
       case 'cpuhp_multi_enter': {
         const m = /^cpu:\s*(\d+)\s+target:\s*(\d+)\s+step:\s*(\d+)\s+\(([^)\s]+)(?:\s+\[[\w-]+\])?\)$/.exec(text.trim());
         if (!m) return warn(`unreadable ${name}`);
-        const [cpu, target, step, callback] = [Number(m[1]), Number(m[2]), Number(m[3]), m[4]!];
+        const cpu = Number(m[1]);
+        const target = Number(m[2]);
+        const step = Number(m[3]);
+        const callback = m[4]!;
         if (!possibleCpu(cpu)) return warn(impossibleCpuMessage(cpu));
-        this.hotplugEnter.set(cpu, { callback, target, step });
+        // Every hotplug step of every CPU passes here: each CPU's record is rewritten, not replaced.
+        const entered = this.hotplugEnter.get(cpu);
+        if (entered === undefined) this.hotplugEnter.set(cpu, { callback, target, step });
+        else {
+          entered.callback = callback;
+          entered.target = target;
+          entered.step = step;
+        }
         this.maxHotplugState = Math.max(this.maxHotplugState, target);
         this.hint(callback);
         if (!isLifecycleCallback(callback)) return OTHER;
