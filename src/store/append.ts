@@ -31,6 +31,9 @@ const MATCH_MIN = 3;
 /** Events held per new boot for its projection (~150 bytes each): past this, the fold reads them back. */
 const HOLD_MAX = 200_000;
 
+/** Distinct event texts remembered while folding held events (parsing one costs ~0.3 µs, finding it ~0.05 µs). */
+const PARSED_MAX = 4096;
+
 /** A held event keeps its canonical JSON, as the store does: the fold parses it as it would a stored row. */
 interface HeldEvent {
   readonly seq: number;
@@ -216,7 +219,17 @@ export class ImportTransaction implements ImportSink {
   heldEvents(boot: string): Iterable<FoldEvent> | null {
     const held = this.created.has(boot) ? (this.held.get(boot) ?? null) : null;
     return held === null ? null : (function* () {
-      for (const h of held) yield { seq: h.seq, timeNs: h.timeNs, event: JSON.parse(h.event) as LifecycleEvent };
+      // A boot's events repeat (the same VMXON on each CPU, again and again): each distinct text is parsed once,
+      // up to a bound. Events are immutable, so one object may stand for all its copies.
+      const parsed = new Map<string, LifecycleEvent>();
+      for (const h of held) {
+        let event = parsed.get(h.event);
+        if (event === undefined) {
+          event = JSON.parse(h.event) as LifecycleEvent;
+          if (parsed.size < PARSED_MAX) parsed.set(h.event, event);
+        }
+        yield { seq: h.seq, timeNs: h.timeNs, event };
+      }
     })();
   }
 
