@@ -142,6 +142,9 @@ function blanks(b: Buffer, p: number, end: number, max: number): number {
   return n;
 }
 
+/** exactRecord's columns as it reads them: one object for every call (it runs for a fifth of a trace's lines). */
+const scratch = { cpu: 0, secs: 0, frac: 0, fracDigits: 0 };
+
 /**
  * A default-layout ftrace record read from its bytes, field for field what ftrace-line.ts's RECORD pattern
  * gives, for the lines kvmlog reads in full (a fifth of a busy trace): no decoding and no regex for the head.
@@ -149,9 +152,6 @@ function blanks(b: Buffer, p: number, end: number, max: number): number {
  * blanks, a frame or comment line — and the full reader takes the line (test/ingest/line-batches.test.ts
  * checks both agree on real and mutated lines).
  */
-/** exactRecord's columns as it reads them: one object for every call (it runs for a fifth of a trace's lines). */
-const scratch = { cpu: 0, secs: 0, frac: 0, fracDigits: 0 };
-
 export function exactRecord(b: Buffer, start: number, end: number): ExactRecord | null {
   // ^\s{0,64}(\S.{0,63}?)-(\d{1,10})\s{1,32}\[(\d{1,6})\]\s{1,32}(?:[flags]{4,6}\s{1,32})?(\d{1,12}\.\d{1,9}):\s?(.*)$
   const lead = blanks(b, start, end, 64);

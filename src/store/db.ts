@@ -13,17 +13,16 @@ import type { DB } from './schema.js';
 // its addon's path it skips the `bindings` package's search — ~9 ms of every command's start-up, measured.
 const require = createRequire(import.meta.url);
 const Database: typeof BetterSqlite3 = require('better-sqlite3');
-let addon: string | undefined | null = null;
-function connect(file: string | Buffer, options: BetterSqlite3.Options = {}): BetterSqlite3.Database {
-  if (addon === null) {
-    try {
-      addon = require.resolve('better-sqlite3/build/Release/better_sqlite3.node');
-    } catch {
-      addon = undefined; // built elsewhere: better-sqlite3 looks for it itself
-    }
+/** Undefined where the addon was built elsewhere: better-sqlite3 then looks for it itself. */
+const ADDON = ((): string | undefined => {
+  try {
+    return require.resolve('better-sqlite3/build/Release/better_sqlite3.node');
+  } catch {
+    return undefined;
   }
-  return new Database(file, addon === undefined ? options : { ...options, nativeBinding: addon });
-}
+})();
+const connect = (file: string | Buffer, options: BetterSqlite3.Options = {}): BetterSqlite3.Database =>
+  new Database(file, ADDON === undefined ? options : { ...options, nativeBinding: ADDON });
 
 /** Migrations, in order. Names are zero-padded: kysely refuses one that sorts before an executed one. */
 const MIGRATIONS: Record<string, Migration> = {
