@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { EventType, LifecycleEvent } from '../src/model/event.js';
-import { GENESIS, chainHash } from '../src/store/chain.js';
+import { GENESIS, chainHash } from '../src/model/chain.js';
 
 /**
  * Tamper evidence: each event's hash covers its content and the previous event's hash (src/store/chain.ts).

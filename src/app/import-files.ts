@@ -10,6 +10,7 @@ import { KvmlogError } from '../errors.js';
 import type { Format } from '../ingest/format.js';
 import { type ImportSummary, importLines } from '../ingest/importer.js';
 import { readLineBatches } from '../ingest/lines.js';
+import type { ChainMode } from '../ingest/thread/protocol.js';
 import { ParseThread } from '../ingest/thread/read-in-thread.js';
 import { ImportTransaction } from '../store/append.js';
 import type { Store } from '../store/db.js';
@@ -28,6 +29,8 @@ export interface ImportOptions {
   readonly onProgress?: ((bytes: number, total: number) => void) | undefined;
   /** Read and decode the input in a parse thread beside the store's inserts; by default, for inputs of 1 MiB or more. */
   readonly thread?: boolean | undefined;
+  /** When the parse thread computes the rows' hash-chain links (ChainMode); adaptive by default. */
+  readonly threadChain?: ChainMode | undefined;
 }
 
 /** Below this, starting a thread (50–100 ms measured here: a Node isolate, then the bundle) costs more than it saves. */
@@ -54,7 +57,7 @@ async function importPath(store: Store, path: string, shownAs: string, opts: Imp
   const size = await checkReadable(path, shownAs);
   const reading = { format: opts.format, name: shownAs, attachTo: opts.boot, host: opts.host, bootWallNs: opts.bootWallNs };
   // Started first, the parse thread reads while this thread hashes the input and takes the write lock.
-  const thread = (opts.thread ?? size >= THREAD_FROM_BYTES) ? ParseThread.start(path, reading) : null;
+  const thread = (opts.thread ?? size >= THREAD_FROM_BYTES) ? ParseThread.start(path, reading, opts.threadChain) : null;
   let tx: ImportTransaction | null = null;
   try {
     const sha256 = await hashFile(path);
@@ -69,7 +72,7 @@ async function importPath(store: Store, path: string, shownAs: string, opts: Imp
     const erasBefore = new Map(listBoots(store).map((b) => [b.id, b.era]));
     const progress = opts.onProgress;
     const onBytes = progress && ((b: number) => progress(b, size));
-    const input = thread !== null ? await thread.into(tx, onBytes) : await importLines(readLineBatches(path, onBytes), tx, reading);
+    const input = thread !== null ? await thread.into(tx, onBytes, tx) : await importLines(readLineBatches(path, onBytes), tx, reading);
     const summary: ImportSummary = { ...input, ...tx.counts() };
     const first = summary.warnings[0];
     if (opts.strict && first !== undefined) {

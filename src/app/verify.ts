@@ -5,7 +5,7 @@
 import { readLineBatches } from '../ingest/lines.js';
 import { exportedEvent } from '../ingest/read-ndjson.js';
 import type { EventType, LifecycleEvent } from '../model/event.js';
-import { GENESIS, chainHash } from '../store/chain.js';
+import { GENESIS, chainHash } from '../model/chain.js';
 import type { Store } from '../store/db.js';
 
 export interface Mismatch {

@@ -18,6 +18,11 @@ export interface EventRow {
   /** 1-based line of the input. */
   readonly line: number;
   readonly raw: string;
+  /**
+   * The row's hash-chain link where its producer (the parse thread) computed it, assuming `prev` was the hash
+   * before it: the store takes it only if its own head is `prev` (model/chain.ts).
+   */
+  readonly link?: { readonly prev: string; readonly hash: string } | undefined;
 }
 
 export function toRow(d: DecodedEvent): EventRow {

@@ -1,6 +1,6 @@
 /**
  * Canonical JSON: one text for one value, whoever serializes it — JSON with every object's keys sorted, no
- * whitespace. The store keeps events in it and the hash chain covers it (store/chain.ts, README "Guarantees").
+ * whitespace. The store keeps events in it and the hash chain covers it (model/chain.ts, README "Guarantees").
  */
 import type { LifecycleEvent } from './event.js';
 

@@ -11,7 +11,7 @@ import type { EventRow } from '../ingest/row.js';
 import { eraOfKernel } from '../model/era.js';
 import type { LifecycleEvent } from '../model/event.js';
 import type { Store } from './db.js';
-import { GENESIS, chainContent, hashLink } from './chain.js';
+import { GENESIS, chainContent, hashLink } from '../model/chain.js';
 import type { Appended } from './projections.js';
 import { type FoldEvent, sourceByHash } from './read.js';
 
@@ -51,7 +51,7 @@ export class ImportTransaction implements ImportSink {
   private sourceId: number;
   private open = true;
   /** The hash of the last event appended: what the next one's hash covers. */
-  private head: string;
+  private chainHead: string;
   /** Boots this import created. */
   private readonly created = new Set<string>();
   /**
@@ -72,7 +72,7 @@ export class ImportTransaction implements ImportSink {
       'INSERT OR IGNORE INTO events (boot_id, time_ns, cpu, type, fields, source_id, line, raw, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     // Under the write lock: no other import can append between this read and our commit.
-    this.head = (raw.prepare('SELECT hash FROM events ORDER BY seq DESC LIMIT 1').pluck().get() as string | null | undefined) ?? GENESIS;
+    this.chainHead = (raw.prepare('SELECT hash FROM events ORDER BY seq DESC LIMIT 1').pluck().get() as string | null | undefined) ?? GENESIS;
     this.insertAnchor = raw.prepare('INSERT INTO anchors (boot_id, time_ns, key) VALUES (?, ?, ?)');
     this.findNear = raw.prepare('SELECT 1 FROM events WHERE boot_id = ? AND time_ns BETWEEN ? AND ? AND type = ? AND fields = ? LIMIT 1');
     const info = raw
@@ -169,14 +169,15 @@ export class ImportTransaction implements ImportSink {
       return;
     }
     const cpu = r.cpu;
-    const hash = hashLink(this.head, chainContent(boot, r.timeNs, r.event, this.target.sha256, r.line, r.raw));
+    // A link the parse thread computed is this very hash when it follows this head (model/chain.ts).
+    const hash = r.link !== undefined && r.link.prev === this.chainHead ? r.link.hash : hashLink(this.chainHead, chainContent(boot, r.timeNs, r.event, this.target.sha256, r.line, r.raw));
     const info = this.insertEvent.run(boot, r.timeNs, cpu, r.type, r.fields, this.sourceId, r.line, r.raw, hash);
     if (info.changes !== 1) {
       this.duplicates++;
       return;
     }
     this.events++;
-    this.head = hash;
+    this.chainHead = hash;
     const a = this.added.get(boot);
     const seq = Number(info.lastInsertRowid);
     if (this.created.has(boot)) this.hold(boot, { seq, timeNs: r.timeNs, event: r.event });
@@ -231,6 +232,15 @@ export class ImportTransaction implements ImportSink {
         yield { seq: h.seq, timeNs: h.timeNs, event };
       }
     })();
+  }
+
+  /** The input's SHA-256 and the chain's head now: where a parse thread's links must start (ChainTip). */
+  get source(): string {
+    return this.target.sha256;
+  }
+
+  head(): string {
+    return this.chainHead;
   }
 
   /** Events appended, and events the store already held, so far. */

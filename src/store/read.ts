@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { KvmlogError } from '../errors.js';
 import type { Era } from '../model/era.js';
 import type { BootKind, EventRecord, EventType, LifecycleEvent } from '../model/event.js';
-import { GENESIS } from './chain.js';
+import { GENESIS } from '../model/chain.js';
 import type { Store } from './db.js';
 import { prepared } from './statements.js';
 

@@ -36,7 +36,7 @@ export interface EventsTable {
   cpu: number | null;
   type: string;
   fields: string;
-  /** Hash chain (src/store/chain.ts); null only if something wrote around kvmlog. */
+  /** Hash chain (src/model/chain.ts); null only if something wrote around kvmlog. */
   hash: string | null;
   source_id: number;
   line: number;

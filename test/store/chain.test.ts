@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { canonicalJson, canonicalParts } from '../../src/model/canonical.js';
-import { chainHash } from '../../src/store/chain.js';
+import { chainHash } from '../../src/model/chain.js';
 
 /** The definition the README gives, written the obvious (slow) way. */
 const byDefinition = (v: unknown): string =>

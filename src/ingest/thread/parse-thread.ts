@@ -9,8 +9,8 @@ import { readLineBatchesSync } from '../lines.js';
 import type { ParserData } from './protocol.js';
 import { Aborted, RemoteSink } from './remote-sink.js';
 
-const { path, opts, shared, replies } = workerData as ParserData;
-const sink = new RemoteSink(parentPort!, replies, shared);
+const { path, opts, shared, chainBytes, chain, replies } = workerData as ParserData;
+const sink = new RemoteSink(parentPort!, replies, shared, chainBytes, chain);
 try {
   sink.done(await importLines(readLineBatchesSync(path, (bytes) => sink.progress(bytes)), sink, opts));
 } catch (e) {

@@ -18,8 +18,26 @@ export const Slot = {
   handled: 1,
   /** 1 once the importing thread gave up: the parse thread stops at its next message. */
   aborted: 2,
+  /** 1 once the importing thread has written the input's SHA-256 and its chain head (ChainBytes). */
+  chainReady: 3,
+  /** 1 once the store took a row the parse thread linked under another head: its links are of no more use. */
+  chainBroken: 4,
 } as const;
-export const SLOTS = 3;
+export const SLOTS = 5;
+
+/**
+ * Shared bytes: the input's SHA-256 and the store's chain head, in hex, the head rewritten after each batch of
+ * rows the importing thread applied. The parse thread reads the head only when every message it sent has been
+ * handled (the `handled` slot then orders the write before its read).
+ */
+export const ChainBytes = { source: 0, head: 64, size: 128 } as const;
+
+/**
+ * When the parse thread computes the chain links of its rows: `adaptive` once it has had to wait for the
+ * store's thread (that thread is the slower side, this one has time to spare), `always` from the first row
+ * (tests), `never`.
+ */
+export type ChainMode = 'adaptive' | 'always' | 'never';
 
 /**
  * Messages posted and not yet handled. With ROWS_PER_BATCH rows of ~400 bytes this bounds what waits between
@@ -41,6 +59,8 @@ export interface RowBatch {
   readonly fields: readonly string[];
   readonly event: readonly string[];
   readonly raw: readonly string[];
+  /** The rows' chain links, each after the one before it and the first after `prev`; null: not computed. */
+  readonly chain: { readonly prev: string; readonly hash: readonly string[] } | null;
 }
 
 export type SinkCall =
@@ -68,5 +88,7 @@ export interface ParserData {
   readonly path: string;
   readonly opts: ImportOptions;
   readonly shared: Int32Array;
+  readonly chainBytes: Uint8Array;
+  readonly chain: ChainMode;
   readonly replies: MessagePort;
 }

@@ -8,7 +8,7 @@ import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { KvmlogError } from '../../errors.js';
 import type { EventType } from '../../model/event.js';
 import type { ImportOptions, ImportSink, InputSummary } from '../importer.js';
-import { type FromParser, type ParseFailure, type ParserData, SLOTS, Slot, type SinkAnswer, type SinkCall } from './protocol.js';
+import { ChainBytes, type ChainMode, type FromParser, type ParseFailure, type ParserData, SLOTS, Slot, type SinkAnswer, type SinkCall } from './protocol.js';
 
 /** Set by scripts/build.js: where the bundled parse thread is, relative to the bundle that starts it. */
 declare const KVMLOG_PARSE_THREAD: string | undefined;
@@ -29,8 +29,15 @@ function startParseThread(data: ParserData, transferList: MessagePort[]): Worker
  * the store's write lock — and what it sends waits (at most IN_FLIGHT messages, and its first question to the
  * sink) until `into` hands it the sink.
  */
+/** The store's end of the hash chain, for a parse thread that links rows itself: the input's SHA-256, the head. */
+export interface ChainTip {
+  readonly source: string;
+  head(): string;
+}
+
 export class ParseThread {
   private readonly shared = new Int32Array(new SharedArrayBuffer(SLOTS * Int32Array.BYTES_PER_ELEMENT));
+  private readonly chainBytes = new Uint8Array(new SharedArrayBuffer(ChainBytes.size));
   private readonly answers: MessagePort;
   private readonly worker: Worker;
   private readonly early: FromParser[] = [];
@@ -41,10 +48,10 @@ export class ParseThread {
   /** The thread said its last word (done or failed); its exit is then no news. */
   private ended = false;
 
-  private constructor(path: string, opts: ImportOptions) {
+  private constructor(path: string, opts: ImportOptions, chain: ChainMode) {
     const { port1, port2: replies } = new MessageChannel();
     this.answers = port1;
-    this.worker = startParseThread({ path, opts, shared: this.shared, replies }, [replies]);
+    this.worker = startParseThread({ path, opts, shared: this.shared, chainBytes: this.chainBytes, chain, replies }, [replies]);
     this.worker.on('message', (m: FromParser) => {
       if (m.kind === 'done' || m.kind === 'failed') this.ended = true;
       if (this.deliver === null) this.early.push(m);
@@ -57,24 +64,44 @@ export class ParseThread {
     });
   }
 
-  static start(path: string, opts: ImportOptions): ParseThread {
-    return new ParseThread(path, opts);
+  /** `chain`: when the thread may compute the rows' chain links (ChainMode); only with a ChainTip given to `into`. */
+  static start(path: string, opts: ImportOptions, chain: ChainMode = 'adaptive'): ParseThread {
+    return new ParseThread(path, opts, chain);
   }
 
-  /** Applies what the thread read, and reads on, into the sink; resolves with what reading found. */
-  into(sink: ImportSink, onBytes?: (bytes: number) => void): Promise<InputSummary> {
+  /**
+   * Applies what the thread read, and reads on, into the sink; resolves with what reading found. With `tip`, the
+   * thread may link the rows into the hash chain itself, and the sink take the links that follow its head.
+   */
+  into(sink: ImportSink, onBytes?: (bytes: number) => void, tip?: ChainTip): Promise<InputSummary> {
     return new Promise<InputSummary>((resolve, reject) => {
       if (this.failure !== null) return reject(this.failure);
       this.fail = reject;
+      if (tip !== undefined) {
+        this.write(ChainBytes.source, tip.source);
+        this.write(ChainBytes.head, tip.head());
+        Atomics.store(this.shared, Slot.chainReady, 1);
+      }
       const handle = (m: FromParser): void => {
         switch (m.kind) {
-          case 'rows':
+          case 'rows': {
+            let prev = m.chain?.prev;
             for (let i = 0; i < m.timeNs.length; i++) {
               const cpu = m.cpu[i]!;
-              const row = { timeNs: m.timeNs[i]!, type: m.type[i] as EventType, cpu: cpu < 0 ? null : cpu, fields: m.fields[i]!, event: m.event[i]!, line: m.line[i]!, raw: m.raw[i]! };
+              const hash = m.chain?.hash[i];
+              const link = prev !== undefined && hash !== undefined ? { prev, hash } : undefined;
+              prev = hash;
+              const row = { timeNs: m.timeNs[i]!, type: m.type[i] as EventType, cpu: cpu < 0 ? null : cpu, fields: m.fields[i]!, event: m.event[i]!, line: m.line[i]!, raw: m.raw[i]!, link };
               sink.event(m.boot, row, m.toleranceNs);
             }
+            if (tip !== undefined) {
+              const head = tip.head();
+              // The sink refused a link (it held a row already): the thread's next links would follow the wrong head.
+              if (prev !== undefined && head !== prev) Atomics.store(this.shared, Slot.chainBroken, 1);
+              this.write(ChainBytes.head, head);
+            }
             return;
+          }
           case 'anchors':
             return sink.anchors(m.boot, m.anchors);
           case 'end-boot':
@@ -108,6 +135,11 @@ export class ParseThread {
       };
       for (const m of this.early.splice(0)) this.deliver(m);
     });
+  }
+
+  /** Hex text into the shared chain bytes, before the `handled` slot that publishes it moves. */
+  private write(at: number, hex: string): void {
+    for (let i = 0; i < 64; i++) this.chainBytes[at + i] = hex.charCodeAt(i);
   }
 
   /** Stops the thread, for the import will not take what it reads (already imported, or failed before `into`). */

@@ -7,7 +7,15 @@ import { type MessagePort, receiveMessageOnPort } from 'node:worker_threads';
 import type { Anchor } from '../anchor.js';
 import type { BootFacts, BootIdentity, ImportSink, InputSummary, NewBoot } from '../importer.js';
 import type { EventRow } from '../row.js';
-import { type FromParser, IN_FLIGHT, type ParseFailure, ROWS_PER_BATCH, type RowBatch, Slot, type SinkAnswer, type SinkCall } from './protocol.js';
+import { chainContent, hashLink } from '../../model/chain.js';
+import { ChainBytes, type ChainMode, type FromParser, IN_FLIGHT, type ParseFailure, ROWS_PER_BATCH, type RowBatch, Slot, type SinkAnswer, type SinkCall } from './protocol.js';
+
+/**
+ * Waits on the store's thread after which this thread links the rows itself: once is a burst, twice is the
+ * store's thread being the slower side (an input of 5 % lifecycle lines never waits; one of 100 % waits from
+ * its second batch on).
+ */
+const CHAIN_AFTER_WAITS = 2;
 
 /** The importing thread gave up (its store failed): the parse thread has nothing more to do. */
 export class Aborted extends Error {}
@@ -15,17 +23,50 @@ export class Aborted extends Error {}
 export class RemoteSink implements ImportSink {
   private batch: BatchBuilder | null = null;
   private sent = 0;
+  /** Times posting waited for the store's thread. */
+  private waits = 0;
+  /** The input's SHA-256 and the chain head after the last row sent, while this thread links its rows. */
+  private chain: { readonly source: string; head: string } | null = null;
 
   constructor(
     private readonly port: MessagePort,
     private readonly replies: MessagePort,
     private readonly shared: Int32Array,
+    private readonly chainBytes: Uint8Array,
+    private readonly chainMode: ChainMode,
   ) {}
 
   event(boot: string, row: EventRow, toleranceNs: bigint): void {
     if (this.batch !== null && (this.batch.boot !== boot || this.batch.toleranceNs !== toleranceNs)) this.flush();
-    this.batch ??= new BatchBuilder(boot, toleranceNs);
-    if (this.batch.push(row) === ROWS_PER_BATCH) this.flush();
+    // A row the store may still find it holds (an input stamped less precisely) could break the chain here.
+    if (this.chain === null && toleranceNs === 0n && this.wantsChain()) this.startChain();
+    if (this.batch === null) this.batch = new BatchBuilder(boot, toleranceNs, toleranceNs === 0n && this.chain !== null ? this.chain.head : null);
+    let link: string | null = null;
+    if (this.batch.linked) {
+      const chain = this.chain!;
+      link = hashLink(chain.head, chainContent(boot, row.timeNs, row.event, chain.source, row.line, row.raw));
+      chain.head = link;
+    }
+    if (this.batch.push(row, link) === ROWS_PER_BATCH) this.flush();
+  }
+
+  /** The store's thread is the slower side (or a test asks): this thread has time to hash the rows itself. */
+  private wantsChain(): boolean {
+    if (this.chainMode === 'never' || Atomics.load(this.shared, Slot.chainBroken) !== 0) return false;
+    return this.chainMode === 'always' || (this.waits >= CHAIN_AFTER_WAITS && Atomics.load(this.shared, Slot.chainReady) !== 0);
+  }
+
+  /** Sends what is gathered, waits until the store's thread has applied all of it, and links from its head. */
+  private startChain(): void {
+    this.flush();
+    for (;;) {
+      this.checkAborted();
+      const handled = Atomics.load(this.shared, Slot.handled);
+      if (handled === this.sent && Atomics.load(this.shared, Slot.chainReady) !== 0) break;
+      Atomics.wait(this.shared, Slot.handled, handled, 50);
+    }
+    const text = (from: number) => new TextDecoder().decode(this.chainBytes.slice(from, from + 64));
+    this.chain = { source: text(ChainBytes.source), head: text(ChainBytes.head) };
   }
 
   anchors(boot: string, anchors: readonly Anchor[]): void {
@@ -68,6 +109,8 @@ export class RemoteSink implements ImportSink {
     const b = this.batch.build();
     this.batch = null;
     this.post(b);
+    // The store took a row under another head (one it already held): links made here would all be refused.
+    if (this.chain !== null && Atomics.load(this.shared, Slot.chainBroken) !== 0) this.chain = null;
   }
 
   private call(call: SinkCall): SinkAnswer['value'] {
@@ -90,6 +133,7 @@ export class RemoteSink implements ImportSink {
       this.checkAborted();
       const handled = Atomics.load(this.shared, Slot.handled);
       if (this.sent - handled < IN_FLIGHT) break;
+      this.waits++;
       Atomics.wait(this.shared, Slot.handled, handled);
     }
     this.port.postMessage(m);
@@ -103,6 +147,7 @@ export class RemoteSink implements ImportSink {
 
 class BatchBuilder {
   private n = 0;
+  private readonly links: string[] = [];
   private readonly timeNs = new BigInt64Array(ROWS_PER_BATCH);
   private readonly line = new Float64Array(ROWS_PER_BATCH);
   private readonly cpu = new Int32Array(ROWS_PER_BATCH);
@@ -114,11 +159,18 @@ class BatchBuilder {
   constructor(
     readonly boot: string,
     readonly toleranceNs: bigint,
+    /** The chain head before the batch's first row, when its rows are linked here. */
+    private readonly prev: string | null,
   ) {}
 
-  /** Adds a row; returns how many the batch holds. */
-  push(r: EventRow): number {
+  get linked(): boolean {
+    return this.prev !== null;
+  }
+
+  /** Adds a row (and its link, in a linked batch); returns how many the batch holds. */
+  push(r: EventRow, link: string | null): number {
     const i = this.n++;
+    if (link !== null) this.links.push(link);
     this.timeNs[i] = r.timeNs;
     this.line[i] = r.line;
     this.cpu[i] = r.cpu ?? -1;
@@ -143,6 +195,7 @@ class BatchBuilder {
       fields: this.fields,
       event: this.event,
       raw: this.raw,
+      chain: this.prev === null ? null : { prev: this.prev, hash: this.links },
     };
   }
 }

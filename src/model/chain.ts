@@ -7,11 +7,12 @@
  *
  * with `prev` the previous event's hash (64 zeros for the first event), `timeNs` a decimal string, `event` the
  * catalogue event (`type` and its fields), `source` the SHA-256 of the input file the event came from, and
- * canonical JSON = JSON with every object's keys sorted, no whitespace (model/canonical.ts).
+ * canonical JSON = JSON with every object's keys sorted, no whitespace (canonical.ts). The parse thread may compute
+ * the links of the rows it hands over; the store takes one only where its own head is the link's `prev`.
  */
 import { hash } from 'node:crypto';
-import { canonicalJson } from '../model/canonical.js';
-import type { LifecycleEvent } from '../model/event.js';
+import { canonicalJson } from './canonical.js';
+import type { LifecycleEvent } from './event.js';
 
 export const GENESIS = '0'.repeat(64);
 
