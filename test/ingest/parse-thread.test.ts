@@ -90,6 +90,26 @@ describe('the parse thread', () => {
     for (const how of ['thread', 'thread-linking'] as const) assert.deepEqual((await importAll([path], how, sub)).store, inline.store, how);
   });
 
+  it('links no row for a sink that keeps no chain, and does not wait for one', async () => {
+    const path = join(dir, 'no-chain.txt');
+    const gen = await generate(path, 20_000, 0.5, 5);
+    let rows = 0;
+    let linked = 0;
+    const sink: ImportSink = {
+      findBoot: () => null,
+      hasBoot: () => false,
+      createBoot: () => 'b',
+      anchors: () => {},
+      endBoot: () => {},
+      event: (_boot, row) => {
+        rows++;
+        if (row.link !== undefined) linked++;
+      },
+    };
+    await ParseThread.start(path, { name: path }, 'always').into(sink);
+    assert.deepEqual([rows, linked], [gen.events, 0]);
+  });
+
   it('stops when the store fails under it: the failure is the import’s, and nothing is applied after it', async () => {
     const path = join(dir, 'to-fail.txt');
     await generate(path, 40_000, 0.5, 4);

@@ -20,8 +20,8 @@ export const Slot = {
   aborted: 2,
   /** 1 once the importing thread has written the input's SHA-256 and its chain head (ChainBytes). */
   chainReady: 3,
-  /** 1 once the store took a row the parse thread linked under another head: its links are of no more use. */
-  chainBroken: 4,
+  /** 1 once the store takes no more links: it refused one (it held that row already), or it was given no ChainTip. */
+  chainRefused: 4,
 } as const;
 export const SLOTS = 5;
 

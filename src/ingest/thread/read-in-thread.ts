@@ -81,7 +81,7 @@ export class ParseThread {
         this.write(ChainBytes.source, tip.source);
         this.write(ChainBytes.head, tip.head());
         Atomics.store(this.shared, Slot.chainReady, 1);
-      }
+      } else Atomics.store(this.shared, Slot.chainRefused, 1);
       const handle = (m: FromParser): void => {
         switch (m.kind) {
           case 'rows': {
@@ -97,7 +97,7 @@ export class ParseThread {
             if (tip !== undefined) {
               const head = tip.head();
               // The sink refused a link (it held a row already): the thread's next links would follow the wrong head.
-              if (prev !== undefined && head !== prev) Atomics.store(this.shared, Slot.chainBroken, 1);
+              if (prev !== undefined && head !== prev) Atomics.store(this.shared, Slot.chainRefused, 1);
               this.write(ChainBytes.head, head);
             }
             return;

@@ -52,7 +52,7 @@ export class RemoteSink implements ImportSink {
 
   /** The store's thread is the slower side (or a test asks): this thread has time to hash the rows itself. */
   private wantsChain(): boolean {
-    if (this.chainMode === 'never' || Atomics.load(this.shared, Slot.chainBroken) !== 0) return false;
+    if (this.chainMode === 'never' || Atomics.load(this.shared, Slot.chainRefused) !== 0) return false;
     return this.chainMode === 'always' || (this.waits >= CHAIN_AFTER_WAITS && Atomics.load(this.shared, Slot.chainReady) !== 0);
   }
 
@@ -61,6 +61,7 @@ export class RemoteSink implements ImportSink {
     this.flush();
     for (;;) {
       this.checkAborted();
+      if (Atomics.load(this.shared, Slot.chainRefused) !== 0) return;
       const handled = Atomics.load(this.shared, Slot.handled);
       if (handled === this.sent && Atomics.load(this.shared, Slot.chainReady) !== 0) break;
       Atomics.wait(this.shared, Slot.handled, handled, 50);
@@ -110,7 +111,7 @@ export class RemoteSink implements ImportSink {
     this.batch = null;
     this.post(b);
     // The store took a row under another head (one it already held): links made here would all be refused.
-    if (this.chain !== null && Atomics.load(this.shared, Slot.chainBroken) !== 0) this.chain = null;
+    if (this.chain !== null && Atomics.load(this.shared, Slot.chainRefused) !== 0) this.chain = null;
   }
 
   private call(call: SinkCall): SinkAnswer['value'] {
