@@ -9,10 +9,10 @@ import type { Anchor } from '../ingest/anchor.js';
 import type { BootFacts, BootIdentity, ImportSink, ImportSummary, NewBoot } from '../ingest/importer.js';
 import type { EventRow } from '../ingest/row.js';
 import { eraOfKernel } from '../model/era.js';
-import type { LifecycleEvent } from '../model/event.js';
 import type { Store } from './db.js';
 import { GENESIS, chainContent, hashLink } from '../model/chain.js';
 import type { Appended } from './projections.js';
+import { HeldEvents } from './held.js';
 import { type FoldEvent, sourceByHash } from './read.js';
 
 export interface ImportTarget {
@@ -28,19 +28,6 @@ const MATCH_FROM_NS = 1_000_000_000n;
 /** How far apart the same line may be stamped in two captures (ring buffer vs printk, 6.1: ~1 ms). */
 const MATCH_WITHIN_NS = 5_000_000n;
 const MATCH_MIN = 3;
-/** Events held per new boot for its projection (~150 bytes each): past this, the fold reads them back. */
-const HOLD_MAX = 200_000;
-
-/** Distinct event texts remembered while folding held events (parsing one costs ~0.3 µs, finding it ~0.05 µs). */
-const PARSED_MAX = 4096;
-
-/** A held event keeps its canonical JSON, as the store does: the fold parses it as it would a stored row. */
-interface HeldEvent {
-  readonly seq: number;
-  readonly timeNs: bigint;
-  readonly event: string;
-}
-
 export type Begun = { readonly kind: 'begun'; readonly tx: ImportTransaction } | { readonly kind: 'already-imported'; readonly path: string; readonly importedAt: string };
 
 /** Appends one input inside the write lock taken by `begin`; `commit` or `rollback` ends it. */
@@ -58,7 +45,7 @@ export class ImportTransaction implements ImportSink {
    * The events of each boot this import created, kept while they arrive in time order (then append order is
    * the store's order) and are few enough: the projection folds them without reading them back.
    */
-  private readonly held = new Map<string, HeldEvent[] | null>();
+  private readonly held = new Map<string, HeldEvents | null>();
   private events = 0;
   private duplicates = 0;
   private readonly added = new Map<string, { count: number; minNs: bigint; maxNs: bigint; maxSeq: number; cpus: Set<number> }>();
@@ -180,7 +167,7 @@ export class ImportTransaction implements ImportSink {
     this.chainHead = hash;
     const a = this.added.get(boot);
     const seq = Number(info.lastInsertRowid);
-    if (this.created.has(boot)) this.hold(boot, { seq, timeNs: r.timeNs, event: r.event });
+    if (this.created.has(boot)) this.hold(boot, seq, r.timeNs, r.event);
     if (a === undefined) this.added.set(boot, { count: 1, minNs: r.timeNs, maxNs: r.timeNs, maxSeq: seq, cpus: new Set(cpu === null ? [] : [cpu]) });
     else {
       a.count++;
@@ -207,31 +194,17 @@ export class ImportTransaction implements ImportSink {
     if (f.kind === 'kdump') this.linkKdump(boot);
   }
 
-  private hold(boot: string, e: HeldEvent): void {
-    const list = this.held.get(boot);
-    if (list === undefined) this.held.set(boot, [e]);
-    else if (list !== null) {
-      if (list.length >= HOLD_MAX || e.timeNs < list[list.length - 1]!.timeNs) this.held.set(boot, null);
-      else list.push(e);
-    }
+  private hold(boot: string, seq: number, timeNs: bigint, event: string): void {
+    let held = this.held.get(boot);
+    if (held === null) return;
+    if (held === undefined) this.held.set(boot, (held = new HeldEvents()));
+    if (!held.push(seq, timeNs, event)) this.held.set(boot, null);
   }
 
   /** A boot's events in the store's order, if this import created the boot and still holds them all. */
   heldEvents(boot: string): Iterable<FoldEvent> | null {
     const held = this.created.has(boot) ? (this.held.get(boot) ?? null) : null;
-    return held === null ? null : (function* () {
-      // A boot's events repeat (the same VMXON on each CPU, again and again): each distinct text is parsed once,
-      // up to a bound. Events are immutable, so one object may stand for all its copies.
-      const parsed = new Map<string, LifecycleEvent>();
-      for (const h of held) {
-        let event = parsed.get(h.event);
-        if (event === undefined) {
-          event = JSON.parse(h.event) as LifecycleEvent;
-          if (parsed.size < PARSED_MAX) parsed.set(h.event, event);
-        }
-        yield { seq: h.seq, timeNs: h.timeNs, event };
-      }
-    })();
+    return held === null ? null : held.fold();
   }
 
   /** The input's SHA-256 and the chain's head now: where a parse thread's links must start (ChainTip). */
