@@ -57,6 +57,9 @@ async function importAll(files: readonly string[], how: Reading, dir: string): P
   return { said, store: content(path) };
 }
 
+/** A sink with no stored boots, whose one new boot takes each row `event` is given. */
+const oneBoot = (event: ImportSink['event']): ImportSink => ({ findBoot: () => null, hasBoot: () => false, createBoot: () => 'b', anchors: () => {}, endBoot: () => {}, event });
+
 describe('the parse thread', () => {
   const { dir } = scratch();
 
@@ -95,17 +98,10 @@ describe('the parse thread', () => {
     const gen = await generate(path, 20_000, 0.5, 5);
     let rows = 0;
     let linked = 0;
-    const sink: ImportSink = {
-      findBoot: () => null,
-      hasBoot: () => false,
-      createBoot: () => 'b',
-      anchors: () => {},
-      endBoot: () => {},
-      event: (_boot, row) => {
-        rows++;
-        if (row.link !== undefined) linked++;
-      },
-    };
+    const sink = oneBoot((_boot, row) => {
+      rows++;
+      if (row.link !== undefined) linked++;
+    });
     await ParseThread.start(path, { name: path }, 'always').into(sink);
     assert.deepEqual([rows, linked], [gen.events, 0]);
   });
@@ -114,16 +110,9 @@ describe('the parse thread', () => {
     const path = join(dir, 'to-fail.txt');
     await generate(path, 40_000, 0.5, 4);
     let rows = 0;
-    const failing: ImportSink = {
-      findBoot: () => null,
-      hasBoot: () => false,
-      createBoot: () => 'b',
-      anchors: () => {},
-      endBoot: () => {},
-      event: () => {
-        if (++rows === ROWS_PER_BATCH + 1) throw new Error('disk full (as SQLite would say)');
-      },
-    };
+    const failing = oneBoot(() => {
+      if (++rows === ROWS_PER_BATCH + 1) throw new Error('disk full (as SQLite would say)');
+    });
     await assert.rejects(ParseThread.start(path, { name: path }).into(failing), /disk full/);
     assert.equal(rows, ROWS_PER_BATCH + 1, 'nothing was applied after the failure');
   });
@@ -136,16 +125,14 @@ describe('the parse thread', () => {
     writeFileSync(path, `# tracer: nop\n${Array.from({ length: 500 }, () => other).join('\n')}\n`);
     const thread = ParseThread.start(path, { name: 'early.txt' });
     await new Promise((r) => setTimeout(r, 1500));
-    const sink: ImportSink = { findBoot: () => null, hasBoot: () => false, createBoot: () => 'b', anchors: () => {}, endBoot: () => {}, event: () => {} };
-    const summary = await thread.into(sink);
+    const summary = await thread.into(oneBoot(() => {}));
     assert.deepEqual({ lines: summary.lines, other: summary.other, boots: summary.boots }, { lines: 501, other: 501, boots: [] });
   });
 
   it('reports a user’s error as the same one-line error, without a stack', async () => {
     const path = join(dir, 'not-a-trace.txt');
     writeFileSync(path, 'hello\nworld\n');
-    const sink = { findBoot: () => null, hasBoot: () => false, createBoot: () => 'b', anchors: () => {}, endBoot: () => {}, event: () => {} };
-    await assert.rejects(ParseThread.start(path, { name: 'not-a-trace.txt' }).into(sink), (e: unknown) => {
+    await assert.rejects(ParseThread.start(path, { name: 'not-a-trace.txt' }).into(oneBoot(() => {})), (e: unknown) => {
       assert.ok(e instanceof KvmlogError);
       assert.equal(e.message, 'not-a-trace.txt: not a format kvmlog reads (kvmlog import --help lists them); force one with --format');
       return true;
