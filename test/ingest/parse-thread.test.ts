@@ -4,7 +4,8 @@
  * and it must stop, not hang, when the store fails under it.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
@@ -14,6 +15,7 @@ import { KvmlogError } from '../../src/errors.js';
 import type { ImportSink } from '../../src/ingest/importer.js';
 import { ROWS_PER_BATCH } from '../../src/ingest/thread/protocol.js';
 import { ParseThread } from '../../src/ingest/thread/read-in-thread.js';
+import { ImportTransaction } from '../../src/store/append.js';
 import { openStore } from '../../src/store/db.js';
 import { scratch } from '../helpers/cli.js';
 
@@ -91,6 +93,48 @@ describe('the parse thread', () => {
     const inline = await importAll([path], 'inline', sub);
     assert.equal((inline.store['events'] ?? []).length, gen.events);
     for (const how of ['thread', 'thread-linking'] as const) assert.deepEqual((await importAll([path], how, sub)).store, inline.store, how);
+  });
+
+  it('starts linking in the middle of an input once the store falls behind, with the hashes the store would make', async () => {
+    const path = join(dir, 'mid-stream.txt');
+    await generate(path, 60_000, 0.5, 6);
+    const sub = join(dir, 'mid-stream');
+    mkdirSync(sub);
+    const events = (db: string) => {
+      const d = new Database(db, { readonly: true });
+      try {
+        return d.prepare('SELECT seq, boot_id, time_ns, type, fields, line, raw, hash FROM events ORDER BY seq').safeIntegers(true).all();
+      } finally {
+        d.close();
+      }
+    };
+    await importAll([path], 'inline', sub);
+    // The same input into a store slowed for its first batches: the thread waits on it, then links the rest.
+    const db = join(sub, 'slowed.db');
+    const store = await openStore(db);
+    const begun = ImportTransaction.begin(store, { sha256: createHash('sha256').update(readFileSync(path)).digest('hex'), path, format: 'auto', host: 'generated' });
+    assert.equal(begun.kind, 'begun');
+    if (begun.kind !== 'begun') return;
+    const tx = begun.tx;
+    let rows = 0;
+    let taken = 0;
+    const slowed: ImportSink = {
+      findBoot: (a, i) => tx.findBoot(a, i),
+      hasBoot: (id) => tx.hasBoot(id),
+      createBoot: (b) => tx.createBoot(b),
+      anchors: (b, a) => tx.anchors(b, a),
+      endBoot: (b, f) => tx.endBoot(b, f),
+      event: (b, r, t) => {
+        if (r.link !== undefined && r.link.prev === tx.head()) taken++;
+        if (rows++ < 4 * ROWS_PER_BATCH) for (const until = performance.now() + 0.05; performance.now() < until; );
+        tx.event(b, r, t);
+      },
+    };
+    const summary = await ParseThread.start(path, { name: path }).into(slowed, undefined, tx);
+    tx.commit({ ...summary, ...tx.counts() });
+    await store.close();
+    assert.ok(taken > 0 && taken < rows, `${taken} links of ${rows} rows taken: from the middle on`);
+    assert.deepEqual(events(db), events(join(sub, 'inline.db')));
   });
 
   it('links no row for a sink that keeps no chain, and does not wait for one', async () => {

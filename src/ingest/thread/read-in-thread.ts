@@ -24,17 +24,17 @@ function startParseThread(data: ParserData, transferList: MessagePort[]): Worker
   return new Worker(`import(${tsx}).then((tsx) => { tsx.register(); return import(${entry}); })`, { eval: true, workerData: data, transferList });
 }
 
-/**
- * A parse thread reading one input. It starts at once — while the importing thread hashes the input and takes
- * the store's write lock — and what it sends waits (at most IN_FLIGHT messages, and its first question to the
- * sink) until `into` hands it the sink.
- */
 /** The store's end of the hash chain, for a parse thread that links rows itself: the input's SHA-256, the head. */
 export interface ChainTip {
   readonly source: string;
   head(): string;
 }
 
+/**
+ * A parse thread reading one input. It starts at once — while the importing thread hashes the input and takes
+ * the store's write lock — and what it sends waits (at most IN_FLIGHT messages, and its first question to the
+ * sink) until `into` hands it the sink.
+ */
 export class ParseThread {
   private readonly shared = new Int32Array(new SharedArrayBuffer(SLOTS * Int32Array.BYTES_PER_ELEMENT));
   private readonly chainBytes = new Uint8Array(new SharedArrayBuffer(ChainBytes.size));

@@ -52,8 +52,9 @@ export class RemoteSink implements ImportSink {
 
   /** The store's thread is the slower side (or a test asks): this thread has time to hash the rows itself. */
   private wantsChain(): boolean {
-    if (this.chainMode === 'never' || Atomics.load(this.shared, Slot.chainRefused) !== 0) return false;
-    return this.chainMode === 'always' || (this.waits >= CHAIN_AFTER_WAITS && Atomics.load(this.shared, Slot.chainReady) !== 0);
+    if (this.chainMode === 'never' || (this.chainMode === 'adaptive' && this.waits < CHAIN_AFTER_WAITS)) return false;
+    if (Atomics.load(this.shared, Slot.chainRefused) !== 0) return false;
+    return this.chainMode === 'always' || Atomics.load(this.shared, Slot.chainReady) !== 0;
   }
 
   /** Sends what is gathered, waits until the store's thread has applied all of it, and links from its head. */
