@@ -85,9 +85,11 @@ async function importPath(store: Store, path: string, shownAs: string, opts: Imp
     const appended = tx.appended();
     for (const boot of listBoots(store).filter((b) => appended.has(b.id))) {
       // The era decides what events mean: when this input changed it, nothing projected before holds.
-      const held = tx.heldEvents(boot.id);
-      if (held !== null) rebuildProjections(store, boot.id, boot.era, held);
-      else if (erasBefore.has(boot.id) && erasBefore.get(boot.id) !== boot.era) rebuildProjections(store, boot.id, boot.era);
+      const live = tx.liveProjection(boot.id);
+      if (live !== undefined) {
+        if (live !== null && live.era === boot.era) live.finish();
+        else rebuildProjections(store, boot.id, boot.era);
+      } else if (erasBefore.has(boot.id) && erasBefore.get(boot.id) !== boot.era) rebuildProjections(store, boot.id, boot.era);
       else updateProjections(store, boot.id, boot.era, appended.get(boot.id)!);
     }
     tx.commit(summary);

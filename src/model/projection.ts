@@ -55,51 +55,84 @@ const closeSpan = (o: Open, toNs: bigint | null, toSeq: number | null): Span => 
 // The fold runs once per stored event on import and rebuild: spans are keyed by number, not by text.
 const slot = (cpu: number, k: number) => cpu * SPAN_KINDS.length + k;
 
-export function* project(era: Era | null, events: Iterable<Pick<EventRecord, 'seq' | 'timeNs' | 'event'>>, every: number, from?: Resume): Generator<Projected> {
-  let s = from?.state ?? initialState(era);
-  let n = 0;
-  const open = new Map<number, Open>();
-  for (const o of from?.open ?? []) open.set(slot(o.cpu, SPAN_KINDS.indexOf(o.kind)), o);
-  const cpus = new Set<number>();
-  let firstNs: bigint | null = null;
-  let lastNs: bigint | null = null;
-  let lastSeq = 0;
-  /** Spans the event being folded closed. */
-  const closed: Span[] = [];
-  const diff = (before: HostState, after: HostState, cpu: number, timeNs: bigint, seq: number) => {
+/**
+ * The fold of `project`, one event at a time, for a caller that has the events as they come (an import
+ * projecting a new boot while it appends): what each event projects is appended to `out`, which the caller
+ * empties.
+ */
+export class Projector {
+  readonly out: Projected[] = [];
+  private s: HostState;
+  private n = 0;
+  private readonly open = new Map<number, Open>();
+  private readonly cpus = new Set<number>();
+  private firstNs: bigint | null = null;
+  private lastNs: bigint | null = null;
+  private lastSeq = 0;
+
+  constructor(
+    era: Era | null,
+    private readonly every: number,
+    from?: Resume,
+  ) {
+    this.s = from?.state ?? initialState(era);
+    for (const o of from?.open ?? []) this.open.set(slot(o.cpu, SPAN_KINDS.indexOf(o.kind)), o);
+  }
+
+  push(r: Pick<EventRecord, 'seq' | 'timeNs' | 'event'>): void {
+    const e = r.event;
+    const cpu = 'cpu' in e ? e.cpu : null;
+    if (cpu !== null) this.cpus.add(cpu);
+    this.firstNs ??= r.timeNs;
+    this.lastNs = r.timeNs;
+    if (r.seq > this.lastSeq) this.lastSeq = r.seq;
+    const before = this.s;
+    const s = apply(before, e);
+    this.s = s;
+    if (s !== before) {
+      // A per-CPU event changes only its CPU; the others (shutdown, a loss, a new boot) may change any.
+      if (cpu !== null && s.kvm === before.kvm) this.diff(before, s, cpu, r.timeNs, r.seq);
+      else for (const c of new Set([...before.cpus.keys(), ...s.cpus.keys()])) this.diff(before, s, c, r.timeNs, r.seq);
+    }
+    if (++this.n % this.every === 0) this.out.push({ kind: 'checkpoint', timeNs: r.timeNs, seq: r.seq, state: s });
+  }
+
+  /** The spans still open, and the boot's summary: after the last event. */
+  finish(): void {
+    for (const o of this.open.values()) this.out.push({ kind: 'span', span: closeSpan(o, null, null) });
+    this.open.clear();
+    const summary = { cpus: [...this.cpus].sort((a, b) => a - b), firstNs: this.firstNs, lastNs: this.lastNs, events: this.n, lastSeq: this.lastSeq };
+    this.out.push({ kind: 'boot', summary });
+  }
+
+  /** Spans the CPU's change opens (kept) and closes (out). */
+  private diff(before: HostState, after: HostState, cpu: number, timeNs: bigint, seq: number): void {
     const is = holding(after.cpus.get(cpu));
     const changed = holding(before.cpus.get(cpu)) ^ is;
     for (let k = 0; changed >> k !== 0; k++) {
       if ((changed & (1 << k)) === 0) continue;
       const key = slot(cpu, k);
-      if (is & (1 << k)) open.set(key, { cpu, kind: SPAN_KINDS[k]!, fromNs: timeNs, fromSeq: seq });
+      if (is & (1 << k)) this.open.set(key, { cpu, kind: SPAN_KINDS[k]!, fromNs: timeNs, fromSeq: seq });
       else {
-        const o = open.get(key);
-        open.delete(key);
-        if (o) closed.push(closeSpan(o, timeNs, seq));
+        const o = this.open.get(key);
+        this.open.delete(key);
+        if (o) this.out.push({ kind: 'span', span: closeSpan(o, timeNs, seq) });
       }
     }
-  };
-  for (const r of events) {
-    const e = r.event;
-    const cpu = 'cpu' in e ? e.cpu : null;
-    if (cpu !== null) cpus.add(cpu);
-    firstNs ??= r.timeNs;
-    lastNs = r.timeNs;
-    if (r.seq > lastSeq) lastSeq = r.seq;
-    const before = s;
-    s = apply(s, e);
-    if (s !== before) {
-      // A per-CPU event changes only its CPU; the others (shutdown, a loss, a new boot) may change any.
-      if (cpu !== null && s.kvm === before.kvm) diff(before, s, cpu, r.timeNs, r.seq);
-      else for (const c of new Set([...before.cpus.keys(), ...s.cpus.keys()])) diff(before, s, c, r.timeNs, r.seq);
-      for (const span of closed) yield { kind: 'span', span };
-      closed.length = 0;
-    }
-    if (++n % every === 0) yield { kind: 'checkpoint', timeNs: r.timeNs, seq: r.seq, state: s };
   }
-  for (const o of open.values()) yield { kind: 'span', span: closeSpan(o, null, null) };
-  yield { kind: 'boot', summary: { cpus: [...cpus].sort((a, b) => a - b), firstNs, lastNs, events: n, lastSeq } };
+}
+
+export function* project(era: Era | null, events: Iterable<Pick<EventRecord, 'seq' | 'timeNs' | 'event'>>, every: number, from?: Resume): Generator<Projected> {
+  const p = new Projector(era, every, from);
+  for (const r of events) {
+    p.push(r);
+    if (p.out.length > 0) {
+      yield* p.out;
+      p.out.length = 0;
+    }
+  }
+  p.finish();
+  yield* p.out;
 }
 
 /** A state as JSON text, and back: CPUs as an array, nothing lost. */

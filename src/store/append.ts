@@ -8,12 +8,11 @@ import type { Statement } from 'better-sqlite3';
 import type { Anchor } from '../ingest/anchor.js';
 import type { BootFacts, BootIdentity, ImportSink, ImportSummary, NewBoot } from '../ingest/importer.js';
 import type { EventRow } from '../ingest/row.js';
-import { eraOfKernel } from '../model/era.js';
+import { type Era, eraOfKernel } from '../model/era.js';
 import type { Store } from './db.js';
 import { GENESIS, chainContent, hashLink } from '../model/chain.js';
-import type { Appended } from './projections.js';
-import { HeldEvents } from './held.js';
-import { type FoldEvent, sourceByHash } from './read.js';
+import { type Appended, LiveProjection } from './projections.js';
+import { sourceByHash } from './read.js';
 
 export interface ImportTarget {
   readonly sha256: string;
@@ -42,10 +41,12 @@ export class ImportTransaction implements ImportSink {
   /** Boots this import created. */
   private readonly created = new Set<string>();
   /**
-   * The events of each boot this import created, kept while they arrive in time order (then append order is
-   * the store's order) and are few enough: the projection folds them without reading them back.
+   * The projection of each boot this import created, folded as its events are appended while they come in time
+   * order (then append order is the store's order); null once they did not.
    */
-  private readonly held = new Map<string, HeldEvents | null>();
+  private readonly live = new Map<string, LiveProjection | null>();
+  /** The era each boot this import created had when created: what its live projection assumes. */
+  private readonly createdEra = new Map<string, Era | null>();
   private events = 0;
   private duplicates = 0;
   private readonly added = new Map<string, { count: number; minNs: bigint; maxNs: bigint; maxSeq: number; cpus: Set<number> }>();
@@ -140,6 +141,7 @@ export class ImportTransaction implements ImportSink {
   createBoot(b: NewBoot): string {
     const id = b.id ?? bootId(this.target.sha256, b.index);
     this.created.add(id);
+    this.createdEra.set(id, b.kernel === null ? null : eraOfKernel(b.kernel));
     this.store.raw
       .prepare('INSERT INTO boots (id, host, kind, kernel, era, cmdline, previous, source_id) VALUES (?, ?, ?, ?, ?, ?, NULL, ?)')
       .run(id, b.host ?? this.target.host, b.kind, b.kernel, b.kernel === null ? null : eraOfKernel(b.kernel), b.cmdline, this.sourceId);
@@ -167,7 +169,7 @@ export class ImportTransaction implements ImportSink {
     this.chainHead = hash;
     const a = this.added.get(boot);
     const seq = Number(info.lastInsertRowid);
-    if (this.created.has(boot)) this.hold(boot, seq, r.timeNs, r.event);
+    if (this.created.has(boot)) this.project(boot, seq, r.timeNs, r.event);
     if (a === undefined) this.added.set(boot, { count: 1, minNs: r.timeNs, maxNs: r.timeNs, maxSeq: seq, cpus: new Set(cpu === null ? [] : [cpu]) });
     else {
       a.count++;
@@ -194,17 +196,19 @@ export class ImportTransaction implements ImportSink {
     if (f.kind === 'kdump') this.linkKdump(boot);
   }
 
-  private hold(boot: string, seq: number, timeNs: bigint, event: string): void {
-    let held = this.held.get(boot);
-    if (held === null) return;
-    if (held === undefined) this.held.set(boot, (held = new HeldEvents()));
-    if (!held.push(seq, timeNs, event)) this.held.set(boot, null);
+  private project(boot: string, seq: number, timeNs: bigint, event: string): void {
+    let live = this.live.get(boot);
+    if (live === null) return;
+    if (live === undefined) this.live.set(boot, (live = new LiveProjection(this.store, boot, this.createdEra.get(boot) ?? null)));
+    if (!live.push(seq, timeNs, event)) this.live.set(boot, null);
   }
 
-  /** A boot's events in the store's order, if this import created the boot and still holds them all. */
-  heldEvents(boot: string): Iterable<FoldEvent> | null {
-    const held = this.created.has(boot) ? (this.held.get(boot) ?? null) : null;
-    return held === null ? null : held.fold();
+  /**
+   * The live projection of a boot this import created: undefined for a boot it did not create, null where its
+   * events did not come in time order (what it wrote is then to be rebuilt).
+   */
+  liveProjection(boot: string): LiveProjection | null | undefined {
+    return this.created.has(boot) ? (this.live.get(boot) ?? null) : undefined;
   }
 
   /** The input's SHA-256 and the chain's head now: where a parse thread's links must start (ChainTip). */

@@ -1,6 +1,8 @@
 /** Stored projections (migrations/0003): rebuilt from a boot's events, read to answer state and spans fast. */
-import { type BootSummary, PROJECTION_VERSION, type Projected, type Span, type SpanKind, deserializeState, project, serializeState } from '../model/projection.js';
-import type { EventRecord } from '../model/event.js';
+import type { Statement } from 'better-sqlite3';
+import type { Era } from '../model/era.js';
+import type { EventRecord, LifecycleEvent } from '../model/event.js';
+import { type BootSummary, PROJECTION_VERSION, type Projected, Projector, type Span, type SpanKind, deserializeState, project, serializeState } from '../model/projection.js';
 import type { HostState } from '../model/state.js';
 import type { Store } from './db.js';
 import { type FoldEvent, foldEvents, iterate } from './read.js';
@@ -25,10 +27,14 @@ export function rebuildProjections(store: Store, boot: string, era: Parameters<t
   raw.prepare('DELETE FROM spans WHERE boot_id = ?').run(boot);
   raw.prepare('DELETE FROM projected_boots WHERE boot_id = ?').run(boot);
   const { summary, ...written } = writeProjected(store, boot, project(era, events ?? pagedEvents(store, boot), CHECKPOINT_EVERY));
-  raw
+  recordProjected(store, boot, summary);
+  return written;
+}
+
+function recordProjected(store: Store, boot: string, summary: BootSummary): void {
+  store.raw
     .prepare('INSERT INTO projected_boots (boot_id, version, cpus, first_ns, last_ns, events, last_seq) VALUES (?, ?, ?, ?, ?, ?, ?)')
     .run(boot, PROJECTION_VERSION, JSON.stringify(summary.cpus), summary.firstNs, summary.lastNs, summary.events, summary.lastSeq);
-  return written;
 }
 
 /** What an import appended to a boot: enough to bring its projection up to date without a full fold. */
@@ -85,34 +91,107 @@ export function updateProjections(store: Store, boot: string, era: Parameters<ty
 const SPANS_PER_INSERT = 32;
 const SPAN_COLUMNS = '(boot_id, cpu, kind, from_ns, to_ns, from_seq, to_seq, version)';
 
-function writeProjected(store: Store, boot: string, projected: Iterable<Projected>): { checkpoints: number; spans: number; summary: BootSummary } {
-  const cp = store.raw.prepare('INSERT INTO checkpoints (boot_id, time_ns, seq, version, state) VALUES (?, ?, ?, ?, ?)');
-  const values = (n: number) => Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
-  const many = store.raw.prepare(`INSERT INTO spans ${SPAN_COLUMNS} VALUES ${values(SPANS_PER_INSERT)}`);
-  const one = store.raw.prepare(`INSERT INTO spans ${SPAN_COLUMNS} VALUES ${values(1)}`);
-  const pending: unknown[] = [];
-  let checkpoints = 0;
-  let spans = 0;
-  let summary: BootSummary | null = null;
-  for (const p of projected) {
-    if (p.kind === 'boot') summary = p.summary;
+/** Writes a boot's projections as they come: checkpoints at once, span rows SPANS_PER_INSERT at a time. */
+class ProjectionWriter {
+  private readonly cp: Statement;
+  private readonly many: Statement;
+  private readonly one: Statement;
+  private readonly pending: unknown[] = [];
+  private checkpoints = 0;
+  private spans = 0;
+  private summary: BootSummary | null = null;
+
+  constructor(
+    store: Store,
+    private readonly boot: string,
+  ) {
+    const values = (n: number) => Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+    this.cp = prepared(store, 'INSERT INTO checkpoints (boot_id, time_ns, seq, version, state) VALUES (?, ?, ?, ?, ?)');
+    this.many = prepared(store, `INSERT INTO spans ${SPAN_COLUMNS} VALUES ${values(SPANS_PER_INSERT)}`);
+    this.one = prepared(store, `INSERT INTO spans ${SPAN_COLUMNS} VALUES ${values(1)}`);
+  }
+
+  write(p: Projected): void {
+    if (p.kind === 'boot') this.summary = p.summary;
     else if (p.kind === 'checkpoint') {
-      cp.run(boot, p.timeNs, p.seq, PROJECTION_VERSION, serializeState(p.state));
-      checkpoints++;
+      this.cp.run(this.boot, p.timeNs, p.seq, PROJECTION_VERSION, serializeState(p.state));
+      this.checkpoints++;
     } else {
       const s = p.span;
-      pending.push(boot, s.cpu, s.kind, s.fromNs, s.toNs, s.fromSeq, s.toSeq, PROJECTION_VERSION);
-      if (++spans % SPANS_PER_INSERT === 0) {
-        many.run(pending);
-        pending.length = 0;
+      this.pending.push(this.boot, s.cpu, s.kind, s.fromNs, s.toNs, s.fromSeq, s.toSeq, PROJECTION_VERSION);
+      if (++this.spans % SPANS_PER_INSERT === 0) {
+        this.many.run(this.pending);
+        this.pending.length = 0;
       }
     }
   }
-  for (let i = 0; i < pending.length; i += 8) one.run(pending.slice(i, i + 8));
-  if (summary === null) throw new Error('project() ended without its boot summary');
-  return { checkpoints, spans, summary };
+
+  finish(): { checkpoints: number; spans: number; summary: BootSummary } {
+    for (let i = 0; i < this.pending.length; i += 8) this.one.run(this.pending.slice(i, i + 8));
+    this.pending.length = 0;
+    if (this.summary === null) throw new Error('project() ended without its boot summary');
+    return { checkpoints: this.checkpoints, spans: this.spans, summary: this.summary };
+  }
 }
 
+function writeProjected(store: Store, boot: string, projected: Iterable<Projected>): { checkpoints: number; spans: number; summary: BootSummary } {
+  const w = new ProjectionWriter(store, boot);
+  for (const p of projected) w.write(p);
+  return w.finish();
+}
+
+/** Distinct event texts a live projection parses once and shares (events are immutable). */
+const DISTINCT_MAX = 4096;
+
+/**
+ * The projection of a boot this import created, folded and written as its events are appended — while they
+ * come in time order, the store's order — so that nothing is held or read back for it. It assumes the era the
+ * boot had when created; the import finishes it only if the boot ends with that era.
+ */
+export class LiveProjection {
+  private readonly projector: Projector;
+  private readonly writer: ProjectionWriter;
+  private lastNs: bigint | null = null;
+  private readonly distinct = new Map<string, LifecycleEvent>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly boot: string,
+    readonly era: Era | null,
+  ) {
+    this.projector = new Projector(era, CHECKPOINT_EVERY);
+    this.writer = new ProjectionWriter(store, boot);
+  }
+
+  /** Folds the next appended event; false when it comes before the last one (then this projection is void). */
+  push(seq: number, timeNs: bigint, eventJson: string): boolean {
+    if (this.lastNs !== null && timeNs < this.lastNs) return false;
+    this.lastNs = timeNs;
+    let event = this.distinct.get(eventJson);
+    if (event === undefined) {
+      event = JSON.parse(eventJson) as LifecycleEvent;
+      if (this.distinct.size < DISTINCT_MAX) this.distinct.set(eventJson, event);
+    }
+    this.projector.push({ seq, timeNs, event });
+    this.drain();
+    return true;
+  }
+
+  /** The spans still open and the boot's summary: the projection is the boot's. */
+  finish(): { checkpoints: number; spans: number } {
+    this.projector.finish();
+    this.drain();
+    const { summary, ...written } = this.writer.finish();
+    recordProjected(this.store, this.boot, summary);
+    return written;
+  }
+
+  private drain(): void {
+    const out = this.projector.out;
+    for (let i = 0; i < out.length; i++) this.writer.write(out[i]!);
+    out.length = 0;
+  }
+}
 /**
  * A boot's events in (time, seq) order, read a page at a time: the connection must stay free for the inserts
  * of the rebuild, and memory bounded whatever the boot's size.
