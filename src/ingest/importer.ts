@@ -31,6 +31,8 @@ export interface NewBoot extends BootIdentity {
   readonly index: number;
   readonly kind: BootKind;
   readonly host: string | null;
+  /** The era the lines read so far tell, as `endBoot` would say it now: what the boot's end will most likely say. */
+  readonly era: Era | null;
 }
 
 export interface BootFacts extends BootIdentity {
@@ -406,6 +408,7 @@ class BootSplitter {
       toleranceNs: s.toleranceNs,
       kind: s.kindHint ?? kindOf(s.cmdline),
       host: s.host,
+      era: eraSoFar(s),
     });
   }
 
@@ -435,8 +438,6 @@ class BootSplitter {
     if (seg.boot === null) this.place(this.sink.findBoot(seg.anchors, seg) ?? this.create());
     for (const e of flushed.events) if (!this.impossibleCpu(e)) this.append(seg.boot!, e);
     this.storeAnchors();
-    const range = seg.decoder.eraRange();
-    const fromKernel = seg.kernel === null ? null : eraOfKernel(seg.kernel);
     // A boot follows the one before it in this input when that kernel went away (panic, kexec, reboot); a
     // log printed again later in the same capture is not a successor.
     const prior = this.prior;
@@ -445,13 +446,23 @@ class BootSplitter {
       kernel: seg.kernel,
       cmdline: seg.cmdline,
       toleranceNs: seg.toleranceNs,
-      era: fromKernel ?? seg.eraHint ?? (range !== null && range[0] === range[1] ? range[0] : null),
+      era: eraSoFar(seg),
       kind: seg.kindHint ?? kindOf(seg.cmdline),
       previous,
       bootWallNs: seg.bootWallNs,
       host: seg.host,
     });
   }
+}
+
+/** A boot's era from what its lines showed: the kernel release, else an export's word, else the functions seen. */
+function eraSoFar(seg: Segment): Era | null {
+  if (seg.kernel !== null) {
+    const fromKernel = eraOfKernel(seg.kernel);
+    if (fromKernel !== null) return fromKernel;
+  }
+  const range = seg.decoder.eraRange();
+  return seg.eraHint ?? (range !== null && range[0] === range[1] ? range[0] : null);
 }
 
 function endsKernel(e: LifecycleEvent): boolean {

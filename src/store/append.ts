@@ -45,7 +45,7 @@ export class ImportTransaction implements ImportSink {
    * order (then append order is the store's order); null once they did not.
    */
   private readonly live = new Map<string, LiveProjection | null>();
-  /** The era each boot this import created had when created: what its live projection assumes. */
+  /** The era each boot this import created was likely to have, when created: what its live projection assumes. */
   private readonly createdEra = new Map<string, Era | null>();
   private events = 0;
   private duplicates = 0;
@@ -141,7 +141,7 @@ export class ImportTransaction implements ImportSink {
   createBoot(b: NewBoot): string {
     const id = b.id ?? bootId(this.target.sha256, b.index);
     this.created.add(id);
-    this.createdEra.set(id, b.kernel === null ? null : eraOfKernel(b.kernel));
+    this.createdEra.set(id, b.era);
     this.store.raw
       .prepare('INSERT INTO boots (id, host, kind, kernel, era, cmdline, previous, source_id) VALUES (?, ?, ?, ?, ?, ?, NULL, ?)')
       .run(id, b.host ?? this.target.host, b.kind, b.kernel, b.kernel === null ? null : eraOfKernel(b.kernel), b.cmdline, this.sourceId);
