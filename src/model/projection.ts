@@ -67,7 +67,7 @@ export class Projector {
   private readonly open = new Map<number, Open>();
   private readonly cpus = new Set<number>();
   private firstNs: bigint | null = null;
-  private lastNs: bigint | null = null;
+  private last: bigint | null = null;
   private lastSeq = 0;
 
   constructor(
@@ -79,12 +79,17 @@ export class Projector {
     for (const o of from?.open ?? []) this.open.set(slot(o.cpu, SPAN_KINDS.indexOf(o.kind)), o);
   }
 
+  /** The time of the last event folded, if any. */
+  get lastNs(): bigint | null {
+    return this.last;
+  }
+
   push(r: Pick<EventRecord, 'seq' | 'timeNs' | 'event'>): void {
     const e = r.event;
     const cpu = 'cpu' in e ? e.cpu : null;
     if (cpu !== null) this.cpus.add(cpu);
     this.firstNs ??= r.timeNs;
-    this.lastNs = r.timeNs;
+    this.last = r.timeNs;
     if (r.seq > this.lastSeq) this.lastSeq = r.seq;
     const before = this.s;
     const s = apply(before, e);
@@ -101,7 +106,7 @@ export class Projector {
   finish(): void {
     for (const o of this.open.values()) this.out.push({ kind: 'span', span: closeSpan(o, null, null) });
     this.open.clear();
-    const summary = { cpus: [...this.cpus].sort((a, b) => a - b), firstNs: this.firstNs, lastNs: this.lastNs, events: this.n, lastSeq: this.lastSeq };
+    const summary = { cpus: [...this.cpus].sort((a, b) => a - b), firstNs: this.firstNs, lastNs: this.last, events: this.n, lastSeq: this.lastSeq };
     this.out.push({ kind: 'boot', summary });
   }
 

@@ -17,16 +17,13 @@ import { prepared } from './statements.js';
  */
 export const CHECKPOINT_EVERY = 64;
 
-/**
- * Recomputes a boot's checkpoints and spans; inside the caller's transaction when there is one. `events`, when
- * given, are all of the boot's events in the store's (time, seq) order, already in memory.
- */
-export function rebuildProjections(store: Store, boot: string, era: Parameters<typeof project>[0], events?: Iterable<FoldEvent>): { checkpoints: number; spans: number } {
+/** Recomputes a boot's checkpoints and spans from its stored events; inside the caller's transaction when there is one. */
+export function rebuildProjections(store: Store, boot: string, era: Parameters<typeof project>[0]): { checkpoints: number; spans: number } {
   const raw = store.raw;
   raw.prepare('DELETE FROM checkpoints WHERE boot_id = ?').run(boot);
   raw.prepare('DELETE FROM spans WHERE boot_id = ?').run(boot);
   raw.prepare('DELETE FROM projected_boots WHERE boot_id = ?').run(boot);
-  const { summary, ...written } = writeProjected(store, boot, project(era, events ?? pagedEvents(store, boot), CHECKPOINT_EVERY));
+  const { summary, ...written } = writeProjected(store, boot, project(era, pagedEvents(store, boot), CHECKPOINT_EVERY));
   recordProjected(store, boot, summary);
   return written;
 }
@@ -151,7 +148,6 @@ const DISTINCT_MAX = 4096;
 export class LiveProjection {
   private readonly projector: Projector;
   private readonly writer: ProjectionWriter;
-  private lastNs: bigint | null = null;
   private readonly distinct = new Map<string, LifecycleEvent>();
 
   constructor(
@@ -165,8 +161,8 @@ export class LiveProjection {
 
   /** Folds the next appended event; false when it comes before the last one (then this projection is void). */
   push(seq: number, timeNs: bigint, eventJson: string): boolean {
-    if (this.lastNs !== null && timeNs < this.lastNs) return false;
-    this.lastNs = timeNs;
+    const last = this.projector.lastNs;
+    if (last !== null && timeNs < last) return false;
     let event = this.distinct.get(eventJson);
     if (event === undefined) {
       event = JSON.parse(eventJson) as LifecycleEvent;
@@ -192,6 +188,7 @@ export class LiveProjection {
     out.length = 0;
   }
 }
+
 /**
  * A boot's events in (time, seq) order, read a page at a time: the connection must stay free for the inserts
  * of the rebuild, and memory bounded whatever the boot's size.
