@@ -9,10 +9,10 @@ import { readLineBatchesSync } from '../lines.js';
 import type { ParserData } from './protocol.js';
 import { Aborted, RemoteSink } from './remote-sink.js';
 
-const { path, opts, shared, chainBytes, chain, replies } = workerData as ParserData;
+const { path, opts, shared, chainBytes, chain, replies, bytesRead } = workerData as ParserData;
 const sink = new RemoteSink(parentPort!, replies, shared, chainBytes, chain);
 try {
-  sink.done(await importLines(readLineBatchesSync(path, (bytes) => sink.progress(bytes)), sink, opts));
+  sink.done(await importLines(readLineBatchesSync(path, (bytes) => Atomics.store(bytesRead, 0, BigInt(bytes))), sink, opts));
 } catch (e) {
   if (!(e instanceof Aborted)) {
     sink.failed(

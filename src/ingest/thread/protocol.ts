@@ -40,7 +40,8 @@ export const ChainBytes = { source: 0, head: 64, size: 128 } as const;
 export type ChainMode = 'adaptive' | 'always' | 'never';
 
 /**
- * Messages posted and not yet handled. With ROWS_PER_BATCH rows of ~400 bytes this bounds what waits between
+ * Messages posted and not yet handled (progress does not post: it is a shared counter, `ParserData.bytesRead`,
+ * so that a trace with few events does not fill the window with it). With ROWS_PER_BATCH rows of ~400 bytes this bounds what waits between
  * the threads to a few MB, whatever the input's size, when the store is the slower side.
  */
 export const IN_FLIGHT = 8;
@@ -80,7 +81,6 @@ export type FromParser =
   | { readonly kind: 'anchors'; readonly boot: string; readonly anchors: readonly Anchor[] }
   | { readonly kind: 'end-boot'; readonly boot: string; readonly facts: BootFacts }
   | { readonly kind: 'call'; readonly call: SinkCall }
-  | { readonly kind: 'progress'; readonly bytes: number }
   | { readonly kind: 'done'; readonly summary: InputSummary }
   | { readonly kind: 'failed'; readonly failure: ParseFailure };
 
@@ -91,4 +91,6 @@ export interface ParserData {
   readonly chainBytes: Uint8Array;
   readonly chain: ChainMode;
   readonly replies: MessagePort;
+  /** Bytes of the input read so far, written by the parse thread, read by the importing thread's progress bar. */
+  readonly bytesRead: BigInt64Array;
 }

@@ -24,6 +24,9 @@ function startParseThread(data: ParserData, transferList: MessagePort[]): Worker
   return new Worker(`import(${tsx}).then((tsx) => { tsx.register(); return import(${entry}); })`, { eval: true, workerData: data, transferList });
 }
 
+/** A progress bar redraws at most this often (cli-progress's own default throttle is 100 ms too). */
+const PROGRESS_MS = 100;
+
 /** The store's end of the hash chain, for a parse thread that links rows itself: the input's SHA-256, the head. */
 export interface ChainTip {
   readonly source: string;
@@ -38,6 +41,8 @@ export interface ChainTip {
 export class ParseThread {
   private readonly shared = new Int32Array(new SharedArrayBuffer(SLOTS * Int32Array.BYTES_PER_ELEMENT));
   private readonly chainBytes = new Uint8Array(new SharedArrayBuffer(ChainBytes.size));
+  private readonly bytesRead = new BigInt64Array(new SharedArrayBuffer(BigInt64Array.BYTES_PER_ELEMENT));
+  private progress: ReturnType<typeof setInterval> | null = null;
   private readonly answers: MessagePort;
   private readonly worker: Worker;
   private readonly early: FromParser[] = [];
@@ -51,7 +56,7 @@ export class ParseThread {
   private constructor(path: string, opts: ImportOptions, chain: ChainMode) {
     const { port1, port2: replies } = new MessageChannel();
     this.answers = port1;
-    this.worker = startParseThread({ path, opts, shared: this.shared, chainBytes: this.chainBytes, chain, replies }, [replies]);
+    this.worker = startParseThread({ path, opts, shared: this.shared, chainBytes: this.chainBytes, chain, replies, bytesRead: this.bytesRead }, [replies]);
     this.worker.on('message', (m: FromParser) => {
       if (m.kind === 'done' || m.kind === 'failed') this.ended = true;
       if (this.deliver === null) this.early.push(m);
@@ -82,6 +87,7 @@ export class ParseThread {
         this.write(ChainBytes.head, tip.head());
         Atomics.store(this.shared, Slot.chainReady, 1);
       } else Atomics.store(this.shared, Slot.chainRefused, 1);
+      if (onBytes !== undefined) this.report(onBytes);
       const handle = (m: FromParser): void => {
         switch (m.kind) {
           case 'rows': {
@@ -113,10 +119,9 @@ export class ParseThread {
             Atomics.notify(this.shared, Slot.replied);
             return;
           }
-          case 'progress':
-            return onBytes?.(m.bytes);
           case 'done':
             this.finish();
+            onBytes?.(Number(Atomics.load(this.bytesRead, 0)));
             return resolve(m.summary);
           case 'failed':
             throw asError(m.failure);
@@ -137,6 +142,15 @@ export class ParseThread {
     });
   }
 
+  /** How far the thread read, told every PROGRESS_MS while it reads. */
+  private report(onBytes: (bytes: number) => void): void {
+    let told = 0n;
+    this.progress = setInterval(() => {
+      const bytes = Atomics.load(this.bytesRead, 0);
+      if (bytes !== told) onBytes(Number((told = bytes)));
+    }, PROGRESS_MS);
+  }
+
   /** Hex text into the shared chain bytes, before the `handled` slot that publishes it moves. */
   private write(at: number, hex: string): void {
     for (let i = 0; i < 64; i++) this.chainBytes[at + i] = hex.charCodeAt(i);
@@ -149,6 +163,7 @@ export class ParseThread {
 
   private finish(): void {
     this.settled = true;
+    if (this.progress !== null) clearInterval(this.progress);
     this.answers.close();
   }
 

@@ -93,10 +93,6 @@ export class RemoteSink implements ImportSink {
     return this.call({ op: 'createBoot', boot }) as string;
   }
 
-  progress(bytes: number): void {
-    this.post({ kind: 'progress', bytes });
-  }
-
   done(summary: InputSummary): void {
     this.flush();
     this.post({ kind: 'done', summary });
