@@ -10,6 +10,7 @@ import { impossibleCpuMessage, possibleCpu } from './cpus.js';
 import type { Line } from './lines.js';
 import { type Args, type Payload, intArg, parsePayload } from './payload.js';
 import { decodePrintkMessage } from './printk.js';
+import type { HotplugStep } from './record.js';
 import { type Role, SYMBOLS, type SymbolInfo, probeFunction } from './symbols.js';
 
 export interface DecodedEvent {
@@ -108,6 +109,32 @@ export class Decoder {
     return this.payload(p, input, line);
   }
 
+  /**
+   * A `cpuhp_enter` record its reader read from its bytes: what `trace` does with it, for a callback kvmlog does
+   * not track. False, and nothing changed, for one it tracks: that record is to be read in full (its event
+   * carries the line).
+   */
+  hotplugStep(s: HotplugStep): boolean {
+    if (isLifecycleCallback(s.callback)) return false;
+    if (possibleCpu(s.recordCpu)) this.lastTimeOfCpu.set(s.recordCpu, s.timeNs);
+    if (s.timeNs > this.lastTime) this.lastTime = s.timeNs;
+    this.enterCallback(s.cpu, s.callback, s.target, s.step);
+    return true;
+  }
+
+  /** Every hotplug step of every CPU passes here: each CPU's record is rewritten, not replaced. */
+  private enterCallback(cpu: number, callback: string, target: number, step: number): void {
+    const entered = this.hotplugEnter.get(cpu);
+    if (entered === undefined) this.hotplugEnter.set(cpu, { callback, target, step });
+    else {
+      entered.callback = callback;
+      entered.target = target;
+      entered.step = step;
+    }
+    this.maxHotplugState = Math.max(this.maxHotplugState, target);
+    this.hint(callback);
+  }
+
   /** `[LOST n EVENTS]`: the loss is placed at that CPU's last record, where the unseen stretch begins. */
   lost(cpu: number | null, count: number | null, line: Line, afterNs?: bigint): Outcome {
     const timeNs = afterNs ?? (cpu === null ? this.lastTime : (this.lastTimeOfCpu.get(cpu) ?? 0n));
@@ -200,16 +227,7 @@ export class Decoder {
         const step = Number(m[3]);
         const callback = m[4]!;
         if (!possibleCpu(cpu)) return warn(impossibleCpuMessage(cpu));
-        // Every hotplug step of every CPU passes here: each CPU's record is rewritten, not replaced.
-        const entered = this.hotplugEnter.get(cpu);
-        if (entered === undefined) this.hotplugEnter.set(cpu, { callback, target, step });
-        else {
-          entered.callback = callback;
-          entered.target = target;
-          entered.step = step;
-        }
-        this.maxHotplugState = Math.max(this.maxHotplugState, target);
-        this.hint(callback);
+        this.enterCallback(cpu, callback, target, step);
         if (!isLifecycleCallback(callback)) return OTHER;
         return this.emit([at({ type: 'cpuhp.callback', cpu, callback, phase: 'enter', target, step, ret: null })]);
       }

@@ -153,6 +153,12 @@ const scratch = { cpu: 0, secs: 0, frac: 0, fracDigits: 0 };
  * checks both agree on real and mutated lines).
  */
 export function exactRecord(b: Buffer, start: number, end: number): ExactRecord | null {
+  const r = exactHead(b, start, end);
+  return r !== null && oneRegexLine(b, r.payloadStart, end) ? r : null;
+}
+
+/** `exactRecord` but for its payload, for a caller that reads every byte of the payload itself. */
+export function exactHead(b: Buffer, start: number, end: number): ExactRecord | null {
   // ^\s{0,64}(\S.{0,63}?)-(\d{1,10})\s{1,32}\[(\d{1,6})\]\s{1,32}(?:[flags]{4,6}\s{1,32})?(\d{1,12}\.\d{1,9}):\s?(.*)$
   const lead = blanks(b, start, end, 64);
   if (lead > 64) return null;
@@ -197,10 +203,95 @@ export function exactRecord(b: Buffer, start: number, end: number): ExactRecord 
     if (isBlank(c)) p++;
     else if (c >= 127 || (c >= 11 && c <= 13)) return null;
   }
-  // `(.*)$`: nothing that ends a line for a regex (\r, U+2028, U+2029) in the payload.
-  for (let i = p; i < end; i++) {
-    const c = b[i]!;
-    if (c === 13 || (c === 0xe2 && b[i + 1] === 0x80 && (b[i + 2] === 0xa8 || b[i + 2] === 0xa9))) return null;
-  }
   return { cpu, pid, timeNs: headNs(scratch), payloadStart: p };
 }
+
+/** Whether a payload holds nothing that ends a line for a regex (`\r`, U+2028, U+2029): `(.*)$` takes it whole. */
+function oneRegexLine(b: Buffer, p: number, end: number): boolean {
+  for (let i = p; i < end; i++) {
+    const c = b[i]!;
+    if (c === 13 || (c === 0xe2 && b[i + 1] === 0x80 && (b[i + 2] === 0xa8 || b[i + 2] === 0xa9))) return false;
+  }
+  return true;
+}
+
+/** What `hotplugEnterBytes` reads of a `cpuhp_enter` record; the callback as a byte range of the line. */
+export interface HotplugEnterBytes {
+  cpu: number;
+  target: number;
+  step: number;
+  callbackStart: number;
+  callbackEnd: number;
+}
+
+/** Up to 9 digits at `p` (a longer number is left to the full reader), read into `to[field]`: the position after them, or -1. */
+function readSmall(b: Buffer, p: number, end: number, to: HotplugEnterBytes, field: 'cpu' | 'target' | 'step'): number {
+  let n = 0;
+  const d0 = p;
+  while (p < end && isDigit(b[p]!)) {
+    if (p - d0 === 9) return -1;
+    n = n * 10 + (b[p++]! - 48);
+  }
+  if (p === d0) return -1;
+  to[field] = n;
+  return p;
+}
+
+/** The ASCII `word` at `p`: the position after it, or -1. */
+function literal(b: Buffer, p: number, end: number, word: string): number {
+  if (p + word.length > end) return -1;
+  for (let i = 0; i < word.length; i++) if (b[p + i] !== word.charCodeAt(i)) return -1;
+  return p + word.length;
+}
+
+const skipBlanks = (b: Buffer, p: number, end: number): number => {
+  while (p < end && isBlank(b[p]!)) p++;
+  return p;
+};
+
+/**
+ * The text of a `cpuhp_enter` record after its name's colon (at `colon`), read from its bytes, field for field
+ * what the decoder's pattern gives — `cpu:\s*(\d+)\s+target:\s*(\d+)\s+step:\s*(\d+)\s+\(([^)\s]+)(?:\s+\[[\w-]+\])?\)`
+ * on the trimmed text. False wherever the bytes leave the slightest doubt (any byte outside printable ASCII and
+ * tab, where `\s` and `trim` might mean more than a blank; a number of 10 digits or more), so that the full reader
+ * takes the line (test/ingest/line-batches.test.ts checks both agree).
+ */
+export function hotplugEnterBytes(b: Buffer, colon: number, end: number, out: HotplugEnterBytes): boolean {
+  // `name:\s(.*)`: one blank after the colon; then, on printable ASCII alone, trim and `\s` mean blanks.
+  // Outside the callback, every byte is matched as a digit, a letter of a literal or a blank.
+  if (b[colon] !== 58 || colon + 1 >= end || b[colon + 1] !== SP) return false;
+  let p = skipBlanks(b, colon + 2, end);
+  p = literal(b, p, end, 'cpu:');
+  if (p === -1) return false;
+  p = readSmall(b, skipBlanks(b, p, end), end, out, 'cpu');
+  if (p === -1 || !isBlank(b[p]!)) return false;
+  p = literal(b, skipBlanks(b, p, end), end, 'target:');
+  if (p === -1) return false;
+  p = readSmall(b, skipBlanks(b, p, end), end, out, 'target');
+  if (p === -1 || !isBlank(b[p]!)) return false;
+  p = literal(b, skipBlanks(b, p, end), end, 'step:');
+  if (p === -1) return false;
+  p = readSmall(b, skipBlanks(b, p, end), end, out, 'step');
+  if (p === -1 || !isBlank(b[p]!)) return false;
+  p = skipBlanks(b, p, end);
+  if (b[p] !== 40) return false;
+  // `([^)\s]+)`: up to the `)`, or the blanks before a module's `[name]`.
+  const c0 = ++p;
+  for (; p < end && b[p] !== 41 && !isBlank(b[p]!); p++) if (!isPrintable(b[p]!)) return false;
+  if (p === c0 || p >= end) return false;
+  out.callbackStart = c0;
+  out.callbackEnd = p;
+  if (b[p] !== 41) {
+    p = skipBlanks(b, p, end);
+    if (b[p] !== 91) return false;
+    const m0 = ++p;
+    while (p < end && isModuleByte(b[p]!)) p++;
+    if (p === m0 || b[p] !== 93 || b[p + 1] !== 41) return false;
+    p++;
+  }
+  // The `)`, and nothing after it but what trim removes.
+  return skipBlanks(b, p + 1, end) === end;
+}
+
+/** `[\w-]`. */
+const isModuleByte = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || isDigit(c) || c === 95 || c === 45;

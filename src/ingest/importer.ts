@@ -13,7 +13,7 @@ import { impossibleCpuMessage, possibleCpu } from './cpus.js';
 import { type DecodedEvent, Decoder, type Outcome } from './decoder.js';
 import { type Format, detectFormat, readerFor } from './format.js';
 import { type Line, type LineBatch, MAX_LINE_BYTES } from './lines.js';
-import type { Rec } from './record.js';
+import type { HotplugStep, Rec } from './record.js';
 import { type EventRow, toRow } from './row.js';
 
 /** What is known of a boot's identity when it is placed: a different kernel or command line is a different boot. */
@@ -125,6 +125,7 @@ export async function importLines(batches: AsyncIterable<LineBatch> | Iterable<L
       const start = b.starts[i]!;
       const end = b.ends[i]!;
       if (reader.skips?.(b.bytes, start, end)) splitter.skipped();
+      else if (splitter.takesSteps && reader.hotplugStep !== undefined && splitter.step(reader.hotplugStep(b.bytes, start, end))) continue;
       else {
         const l = b.line(i);
         splitter.line(l, reader.readBytes?.(b.bytes, start, end, l) ?? reader.read(l));
@@ -209,6 +210,24 @@ class BootSplitter {
   skipped(): void {
     this.lines++;
     this.other++;
+  }
+
+  /** Whether a hotplug step may come without its line: the boot takes no more anchors, which need the text. */
+  get takesSteps(): boolean {
+    return this.seg.storedAnchors + this.seg.anchors.length >= MAX_HELD_ANCHORS;
+  }
+
+  /**
+   * A hotplug step read from its bytes: what `line` does with the record, if the decoder takes it so (a callback
+   * kvmlog does not track); false, and nothing done, to have the line read in full.
+   */
+  step(s: HotplugStep | null): boolean {
+    if (s === null || !this.seg.decoder.hotplugStep(s)) return false;
+    this.lines++;
+    if (s.timeNs > this.seg.maxTimeNs) this.seg.maxTimeNs = s.timeNs;
+    this.seg.lines++;
+    this.other++;
+    return true;
   }
 
   line(l: Line, recs: readonly Rec[]): void {

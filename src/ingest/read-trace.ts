@@ -1,9 +1,10 @@
 /** Readers of trace text: ftrace (`trace`, `trace_pipe`, `trace-cmd report`) and `perf script`. */
 import { decimalToNs } from '../model/time.js';
 import { possibleCpu } from './cpus.js';
-import { After, type FtraceHead, exactRecord, headNs, newHead, scanFtraceHead } from './ftrace-bytes.js';
+import { ByteNames } from './byte-names.js';
+import { After, type FtraceHead, type HotplugEnterBytes, exactHead, exactRecord, headNs, hotplugEnterBytes, newHead, scanFtraceHead } from './ftrace-bytes.js';
 import type { Line } from './lines.js';
-import { CONTEXT_REC, type LineReader, OTHER_REC, type Rec } from './record.js';
+import { CONTEXT_REC, type HotplugStep, type LineReader, OTHER_REC, type Rec } from './record.js';
 import { SYMBOLS } from './symbols.js';
 import { parseFtraceLine } from './ftrace-line.js';
 import { looksLifecycle } from './signals.js';
@@ -31,28 +32,21 @@ const TRACE_CMD_HEADER = /^(?:version = \d+|cpus=\d+|CPU ?\d+ is empty|CPU ?\d+ 
 
 /** Tracepoints kvmlog reads; any other tracepoint is another subsystem's. */
 const READ_TRACEPOINTS = new Set(['cpuhp_enter', 'cpuhp_multi_enter', 'cpuhp_exit', 'module_load', 'module_free', 'suspend_resume', 'tracing_mark_write', 'print']);
-
-/** Whether a record of this event is read in full, decided once per event name. */
-function readsEvent(name: string, after: After): boolean {
-  if (after === After.Probe) return true;
-  if (after === After.Function) return SYMBOLS.has(name);
-  // A tracepoint that shares a lifecycle function's name (`kvm_exit`, the VM-exit event) is still a tracepoint.
-  return READ_TRACEPOINTS.has(name);
-}
-
-/** Event names remembered per input: bounded memory whatever the input. */
-const MAX_NAMES = 4096;
+/** The tracepoints of a hotplug step: read from their bytes where that is all they are (`hotplugStep`). */
+const HOTPLUG_ENTER = new Set(['cpuhp_enter', 'cpuhp_multi_enter']);
 
 interface Decision {
-  readonly name: Buffer;
-  readonly after: After;
+  /** The record is read in full, or as a hotplug step; else it is another subsystem's, skipped. */
   readonly reads: boolean;
+  readonly step: boolean;
 }
 
-function sameBytes(a: Buffer, b: Buffer, start: number, end: number): boolean {
-  if (a.length !== end - start) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[start + i]) return false;
-  return true;
+/** Whether a record of this event is read, decided once per event name. */
+function decide(name: string, after: After): Decision {
+  if (after === After.Probe) return { reads: true, step: false };
+  if (after === After.Function) return { reads: SYMBOLS.has(name), step: false };
+  // A tracepoint that shares a lifecycle function's name (`kvm_exit`, the VM-exit event) is still a tracepoint.
+  return { reads: READ_TRACEPOINTS.has(name), step: HOTPLUG_ENTER.has(name) };
 }
 
 interface Stamp {
@@ -65,12 +59,14 @@ export class FtraceReader implements LineReader {
   /** Each CPU's last record stamp, for a later loss marker: kept as numbers, converted only when one comes. */
   private readonly lastStamp = new Map<number, Stamp | bigint>();
   private readonly head: FtraceHead = newHead();
-  /**
-   * Decisions by event name, keyed by a hash of the name's bytes and checked against them: a trace holds few
-   * names, met millions of times, and no string is made of them.
-   */
-  private readonly decided = new Map<number, Decision[]>();
-  private names = 0;
+  /** Decisions by event name, no string made of them (`After` is the tag: a name may be a probe's and a tracepoint's). */
+  private readonly decided = new ByteNames<Decision>((name, after) => decide(name, after));
+  private readonly callbacks = new ByteNames<string>((name) => name);
+  /** The line `skips` last found to be a hotplug step's, for `hotplugStep`: its buffer and start. */
+  private stepBytes: Buffer | null = null;
+  private stepStart = -1;
+  private readonly enter: HotplugEnterBytes = { cpu: 0, target: 0, step: 0, callbackStart: 0, callbackEnd: 0 };
+  private readonly step: HotplugStep = { recordCpu: 0, timeNs: 0n, cpu: 0, target: 0, step: 0, callback: '' };
 
   /**
    * Most lines of a trace are other subsystems' events: such a line is counted by its bytes and never decoded.
@@ -79,8 +75,17 @@ export class FtraceReader implements LineReader {
    */
   skips(bytes: Buffer, start: number, end: number): boolean {
     const h = this.head;
+    this.stepStart = -1;
     if (!scanFtraceHead(bytes, start, end, h)) return false;
-    if (h.after === After.Probe || this.reads(bytes, h)) return false;
+    if (h.after === After.Probe) return false;
+    const d = this.decided.get(bytes, h.nameStart, h.nameEnd, h.after);
+    if (d.reads) {
+      if (d.step) {
+        this.stepBytes = bytes;
+        this.stepStart = start;
+      }
+      return false;
+    }
     if (!possibleCpu(h.cpu)) return true;
     const seen = this.lastStamp.get(h.cpu);
     if (seen !== undefined && typeof seen !== 'bigint') {
@@ -100,20 +105,25 @@ export class FtraceReader implements LineReader {
     return [{ kind: 'trace', cpu: r.cpu, pid: r.pid, timeNs: r.timeNs, payload: line.text.slice(r.payloadStart - start) }];
   }
 
-  private reads(bytes: Buffer, h: FtraceHead): boolean {
-    let key = h.after;
-    for (let i = h.nameStart; i < h.nameEnd; i++) key = (Math.imul(key, 31) + bytes[i]!) | 0;
-    const list = this.decided.get(key);
-    if (list !== undefined) {
-      for (const d of list) if (d.after === h.after && sameBytes(d.name, bytes, h.nameStart, h.nameEnd)) return d.reads;
-    }
-    const name = bytes.toString('latin1', h.nameStart, h.nameEnd);
-    const d: Decision = { name: Buffer.from(name, 'latin1'), after: h.after, reads: readsEvent(name, h.after) };
-    // A real trace has tens of event names; an input with more is hostile or garbage and is not remembered.
-    if (this.names++ >= MAX_NAMES) return d.reads;
-    if (list === undefined) this.decided.set(key, [d]);
-    else list.push(d);
-    return d.reads;
+  hotplugStep(bytes: Buffer, start: number, end: number): HotplugStep | null {
+    if (start !== this.stepStart || bytes !== this.stepBytes) return null;
+    this.stepStart = -1;
+    // Its payload's every byte is read below: no need to look for line ends in it first.
+    const r = exactHead(bytes, start, end);
+    // The record's own reading must find the name where the head scan did.
+    if (r === null || r.payloadStart !== this.head.nameStart) return null;
+    const e = this.enter;
+    // An impossible CPU is a mangled line: the full reader warns.
+    if (!hotplugEnterBytes(bytes, this.head.nameEnd, end, e) || !possibleCpu(e.cpu)) return null;
+    if (possibleCpu(r.cpu)) this.lastStamp.set(r.cpu, r.timeNs);
+    const s = this.step;
+    s.recordCpu = r.cpu;
+    s.timeNs = r.timeNs;
+    s.cpu = e.cpu;
+    s.target = e.target;
+    s.step = e.step;
+    s.callback = this.callbacks.get(bytes, e.callbackStart, e.callbackEnd);
+    return s;
   }
 
   read(line: Line): readonly Rec[] {

@@ -53,6 +53,22 @@ export type Rec =
   /** A line that should have been readable and was not. */
   | { readonly kind: 'unreadable'; readonly message: string };
 
+/**
+ * A `cpuhp_enter` record read from its bytes, its line never decoded (`LineReader.hotplugStep`): a CPU's hotplug
+ * state machine entered a callback. Most are callbacks kvmlog does not track, yet each moves the state the
+ * decoder keeps; where the callback is one kvmlog tracks, the line is read in full instead.
+ */
+export interface HotplugStep {
+  /** The CPU that logged the record. */
+  recordCpu: number;
+  timeNs: bigint;
+  /** The CPU going through hotplug. */
+  cpu: number;
+  target: number;
+  step: number;
+  callback: string;
+}
+
 /** A format reader: sees every line once, in order; may hold lines that span several (JSON objects). */
 export interface LineReader {
   read(line: Line): readonly Rec[];
@@ -66,6 +82,12 @@ export interface LineReader {
    * only cheaper; null to leave the line to `read`.
    */
   readBytes?(bytes: Buffer, start: number, end: number, line: Line): readonly Rec[] | null;
+  /**
+   * The line as a hotplug step, read from its bytes alone, for a caller that needs nothing else of it (its boot
+   * anchored already): asked only right after `skips` declined the same line; null to leave the line to the
+   * other paths. The object is the reader's own, valid until its next call.
+   */
+  hotplugStep?(bytes: Buffer, start: number, end: number): HotplugStep | null;
   /** End of input: whatever is still held. */
   end(): readonly Rec[];
 }

@@ -1,0 +1,43 @@
+/**
+ * Names met by their bytes — trace event names, hotplug callbacks — and what was decided about each. A trace
+ * holds tens of names, met millions of times: each is found by a hash of its bytes, checked against them, and
+ * made a string only the first time it is met.
+ */
+
+/** Names remembered per input: bounded memory whatever the input. */
+const MAX_NAMES = 4096;
+
+interface Entry<T> {
+  readonly bytes: Buffer;
+  readonly tag: number;
+  readonly value: T;
+}
+
+function sameBytes(a: Buffer, b: Buffer, start: number, end: number): boolean {
+  if (a.length !== end - start) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[start + i]) return false;
+  return true;
+}
+
+export class ByteNames<T> {
+  private readonly byHash = new Map<number, Entry<T>[]>();
+  private count = 0;
+
+  /** `decide` is asked once per name (and `tag`, which tells names of different kinds apart), with the name as latin1 text. */
+  constructor(private readonly decide: (name: string, tag: number) => T) {}
+
+  get(b: Buffer, start: number, end: number, tag = 0): T {
+    let key = tag;
+    for (let i = start; i < end; i++) key = (Math.imul(key, 31) + b[i]!) | 0;
+    const list = this.byHash.get(key);
+    if (list !== undefined) for (const e of list) if (e.tag === tag && sameBytes(e.bytes, b, start, end)) return e.value;
+    const name = b.toString('latin1', start, end);
+    const value = this.decide(name, tag);
+    // A real trace has tens of names; an input with thousands is hostile or garbage, and is not remembered.
+    if (this.count++ >= MAX_NAMES) return value;
+    const e: Entry<T> = { bytes: Buffer.from(name, 'latin1'), tag, value };
+    if (list === undefined) this.byHash.set(key, [e]);
+    else list.push(e);
+    return value;
+  }
+}
