@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
@@ -148,6 +148,22 @@ describe('the parse thread', () => {
     });
     await ParseThread.start(path, { name: path }, 'always').into(sink);
     assert.deepEqual([rows, linked], [gen.events, 0]);
+  });
+
+  it('tells a progress bar how far it read, as it reads, ending at the whole input', async () => {
+    const path = join(dir, 'progress.txt');
+    // Events enough that the store, slowed here, holds the reading back: the bar must move while rows keep the
+    // importing thread busy.
+    await generate(path, 150_000, 0.5, 8);
+    const told: number[] = [];
+    let rows = 0;
+    const sink = oneBoot(() => {
+      if (++rows % 64 === 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+    });
+    await ParseThread.start(path, { name: path }).into(sink, (bytes) => told.push(bytes));
+    assert.equal(told.at(-1), statSync(path).size);
+    assert.deepEqual([...told].sort((a, b) => a - b), told, 'never backwards');
+    assert.ok(told.filter((b) => b < statSync(path).size).length >= 3, `told ${told.length} times: ${told.join(', ')}`);
   });
 
   it('stops when the store fails under it: the failure is the import’s, and nothing is applied after it', async () => {

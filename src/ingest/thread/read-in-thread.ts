@@ -43,6 +43,7 @@ export class ParseThread {
   private readonly chainBytes = new Uint8Array(new SharedArrayBuffer(ChainBytes.size));
   private readonly bytesRead = new BigInt64Array(new SharedArrayBuffer(BigInt64Array.BYTES_PER_ELEMENT));
   private progress: ReturnType<typeof setInterval> | null = null;
+  private tell: (() => void) | null = null;
   private readonly answers: MessagePort;
   private readonly worker: Worker;
   private readonly early: FromParser[] = [];
@@ -137,18 +138,27 @@ export class ParseThread {
         }
         Atomics.add(this.shared, Slot.handled, 1);
         Atomics.notify(this.shared, Slot.handled);
+        this.tell?.();
       };
       for (const m of this.early.splice(0)) this.deliver(m);
     });
   }
 
-  /** How far the thread read, told every PROGRESS_MS while it reads. */
+  /**
+   * How far the thread read, told every PROGRESS_MS while it reads: from a timer while this thread waits for
+   * messages, and as messages are handled, for a stream of them runs no timer until it ends.
+   */
   private report(onBytes: (bytes: number) => void): void {
     let told = 0n;
-    this.progress = setInterval(() => {
+    let at = 0;
+    this.tell = () => {
+      const now = performance.now();
+      if (now - at < PROGRESS_MS) return;
+      at = now;
       const bytes = Atomics.load(this.bytesRead, 0);
       if (bytes !== told) onBytes(Number((told = bytes)));
-    }, PROGRESS_MS);
+    };
+    this.progress = setInterval(this.tell, PROGRESS_MS);
   }
 
   /** Hex text into the shared chain bytes, before the `handled` slot that publishes it moves. */
@@ -164,6 +174,7 @@ export class ParseThread {
   private finish(): void {
     this.settled = true;
     if (this.progress !== null) clearInterval(this.progress);
+    this.tell = null;
     this.answers.close();
   }
 
