@@ -19,6 +19,13 @@ function sameBytes(a: Buffer, b: Buffer, start: number, end: number): boolean {
   return true;
 }
 
+/** The hash `ByteNames` files a name under: `h = h * 31 + byte`, from 0, in 32 bits. */
+export function hashBytes(b: Buffer, start: number, end: number): number {
+  let h = 0;
+  for (let i = start; i < end; i++) h = (Math.imul(h, 31) + b[i]!) | 0;
+  return h;
+}
+
 export class ByteNames<T> {
   private readonly byHash = new Map<number, Entry<T>[]>();
   private count = 0;
@@ -27,8 +34,12 @@ export class ByteNames<T> {
   constructor(private readonly decide: (name: string, tag: number) => T) {}
 
   get(b: Buffer, start: number, end: number, tag = 0): T {
-    let key = tag;
-    for (let i = start; i < end; i++) key = (Math.imul(key, 31) + b[i]!) | 0;
+    return this.getHashed(b, start, end, tag, hashBytes(b, start, end));
+  }
+
+  /** `get`, for a caller that hashed the name's bytes as it read them (`hashBytes`, one step per byte). */
+  getHashed(b: Buffer, start: number, end: number, tag: number, bytesHash: number): T {
+    const key = (Math.imul(bytesHash, 31) + tag) | 0;
     const list = this.byHash.get(key);
     if (list !== undefined) for (const e of list) if (e.tag === tag && sameBytes(e.bytes, b, start, end)) return e.value;
     const name = b.toString('latin1', start, end);

@@ -21,10 +21,12 @@ export interface FtraceHead {
   fracDigits: number;
   nameStart: number;
   nameEnd: number;
+  /** The name's bytes hashed as byte-names.ts's `hashBytes` does, while they were read. */
+  nameHash: number;
   after: After;
 }
 
-export const newHead = (): FtraceHead => ({ cpu: 0, secs: 0, frac: 0, fracDigits: 0, nameStart: 0, nameEnd: 0, after: After.Tracepoint });
+export const newHead = (): FtraceHead => ({ cpu: 0, secs: 0, frac: 0, fracDigits: 0, nameStart: 0, nameEnd: 0, nameHash: 0, after: After.Tracepoint });
 
 const SP = 32;
 const TAB = 9;
@@ -96,7 +98,12 @@ function stampAndName(b: Buffer, p: number, end: number, h: FtraceHead): boolean
   if (p === -1 || p + 1 >= end || b[p] !== 58 || b[p + 1] !== SP) return false;
   p += 2;
   const n0 = p;
-  while (p < end && isNameByte(b[p]!) && p - n0 < 200) p++;
+  let hash = 0;
+  for (; p < end && p - n0 < 200; p++) {
+    const c = b[p]!;
+    if (!isNameByte(c)) break;
+    hash = (Math.imul(hash, 31) + c) | 0;
+  }
   if (p === n0 || p >= end) return false;
   const c = b[p]!;
   if (c === 58) {
@@ -110,6 +117,7 @@ function stampAndName(b: Buffer, p: number, end: number, h: FtraceHead): boolean
   else return false;
   h.nameStart = n0;
   h.nameEnd = p;
+  h.nameHash = hash;
   return true;
 }
 

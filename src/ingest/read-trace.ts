@@ -56,8 +56,11 @@ interface Stamp {
 }
 
 export class FtraceReader implements LineReader {
-  /** Each CPU's last record stamp, for a later loss marker: kept as numbers, converted only when one comes. */
-  private readonly lastStamp = new Map<number, Stamp | bigint>();
+  /**
+   * Each CPU's last record stamp, for a later loss marker: kept as numbers, converted only when one comes. By
+   * CPU id (below MAX_CPUS): every line of a trace writes it.
+   */
+  private readonly lastStamp: (Stamp | bigint | undefined)[] = [];
   private readonly head: FtraceHead = newHead();
   /** Decisions by event name, no string made of them (`After` is the tag: a name may be a probe's and a tracepoint's). */
   private readonly decided = new ByteNames<Decision>((name, after) => decide(name, after));
@@ -78,7 +81,7 @@ export class FtraceReader implements LineReader {
     this.stepStart = -1;
     if (!scanFtraceHead(bytes, start, end, h)) return false;
     if (h.after === After.Probe) return false;
-    const d = this.decided.get(bytes, h.nameStart, h.nameEnd, h.after);
+    const d = this.decided.getHashed(bytes, h.nameStart, h.nameEnd, h.after, h.nameHash);
     if (d.reads) {
       if (d.step) {
         this.stepBytes = bytes;
@@ -87,12 +90,12 @@ export class FtraceReader implements LineReader {
       return false;
     }
     if (!possibleCpu(h.cpu)) return true;
-    const seen = this.lastStamp.get(h.cpu);
+    const seen = this.lastStamp[h.cpu];
     if (seen !== undefined && typeof seen !== 'bigint') {
       seen.secs = h.secs;
       seen.frac = h.frac;
       seen.fracDigits = h.fracDigits;
-    } else this.lastStamp.set(h.cpu, { secs: h.secs, frac: h.frac, fracDigits: h.fracDigits });
+    } else this.lastStamp[h.cpu] = { secs: h.secs, frac: h.frac, fracDigits: h.fracDigits };
     return true;
   }
 
@@ -100,7 +103,7 @@ export class FtraceReader implements LineReader {
   readBytes(bytes: Buffer, start: number, end: number, line: Line): readonly Rec[] | null {
     const r = exactRecord(bytes, start, end);
     if (r === null) return null;
-    if (possibleCpu(r.cpu)) this.lastStamp.set(r.cpu, r.timeNs);
+    if (possibleCpu(r.cpu)) this.lastStamp[r.cpu] = r.timeNs;
     // The head is ASCII (exactRecord checks): byte offsets into the line are its text's offsets.
     return [{ kind: 'trace', cpu: r.cpu, pid: r.pid, timeNs: r.timeNs, payload: line.text.slice(r.payloadStart - start) }];
   }
@@ -115,7 +118,7 @@ export class FtraceReader implements LineReader {
     const e = this.enter;
     // An impossible CPU is a mangled line: the full reader warns.
     if (!hotplugEnterBytes(bytes, this.head.nameEnd, end, e) || !possibleCpu(e.cpu)) return null;
-    if (possibleCpu(r.cpu)) this.lastStamp.set(r.cpu, r.timeNs);
+    if (possibleCpu(r.cpu)) this.lastStamp[r.cpu] = r.timeNs;
     const s = this.step;
     s.recordCpu = r.cpu;
     s.timeNs = r.timeNs;
@@ -128,9 +131,9 @@ export class FtraceReader implements LineReader {
 
   read(line: Line): readonly Rec[] {
     const r = ftraceRec(line.text);
-    if (r?.kind === 'trace' && r.cpu !== null && possibleCpu(r.cpu)) this.lastStamp.set(r.cpu, r.timeNs);
+    if (r?.kind === 'trace' && r.cpu !== null && possibleCpu(r.cpu)) this.lastStamp[r.cpu] = r.timeNs;
     if (r?.kind === 'lost' && r.cpu !== null) {
-      const stamp = this.lastStamp.get(r.cpu);
+      const stamp = possibleCpu(r.cpu) ? this.lastStamp[r.cpu] : undefined;
       return [{ ...r, afterNs: stamp === undefined ? undefined : typeof stamp === 'bigint' ? stamp : headNs(stamp) }];
     }
     if (r !== null) return [r];
