@@ -262,7 +262,7 @@ const skipBlanks = (b: Buffer, p: number, end: number): number => {
  * what the decoder's pattern gives — `cpu:\s*(\d+)\s+target:\s*(\d+)\s+step:\s*(\d+)\s+\(([^)\s]+)(?:\s+\[[\w-]+\])?\)`
  * on the trimmed text. False wherever the bytes leave the slightest doubt (any byte outside printable ASCII and
  * tab, where `\s` and `trim` might mean more than a blank; a number of 10 digits or more), so that the full reader
- * takes the line (test/ingest/line-batches.test.ts checks both agree).
+ * takes the line (test/ingest/hotplug-steps.test.ts checks both agree).
  */
 export function hotplugEnterBytes(b: Buffer, colon: number, end: number, out: HotplugEnterBytes): boolean {
   // `name:\s(.*)`: one blank after the colon; then, on printable ASCII alone, trim and `\s` mean blanks.

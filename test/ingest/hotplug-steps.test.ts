@@ -15,6 +15,7 @@ import { readLineBatches } from '../../src/ingest/lines.js';
 import { FtraceReader } from '../../src/ingest/read-trace.js';
 import type { EventRow } from '../../src/ingest/row.js';
 import { scratch } from '../helpers/cli.js';
+import { mutationsOf } from '../helpers/mutate.js';
 
 /** What `line` does to a fresh decoder and reader: as a hotplug step made from its bytes, and read in full; null if the step path leaves it. */
 function bothWays(text: string): { step: Decoder; full: Decoder; stepReader: FtraceReader; fullReader: FtraceReader } | null {
@@ -76,12 +77,7 @@ describe('hotplug steps read from their bytes', () => {
   it('agree with the full reader on random mutations of real lines, whitespace and all', () => {
     const real = realSteps().slice(0, 300);
     const pieces = ['', ' ', '\t', '\v', '\f', '\r', '\u00a0', '\u2028', '(', ')', '[', ']', ':', '-', '0', '9', '1234567890', ' [kvm]', 'é', 'cpu:', 'step:', ' '.repeat(20)];
-    const mutated = fc
-      .tuple(fc.constantFrom(...real), fc.nat(), fc.constantFrom(...pieces), fc.nat(3))
-      .map(([line, at, ins, del]) => {
-        const i = at % (line.length + 1);
-        return line.slice(0, i) + ins + line.slice(i + del);
-      });
+    const mutated = mutationsOf(real, pieces);
     fc.assert(fc.property(mutated, agrees), { numRuns: 5000 });
   });
 

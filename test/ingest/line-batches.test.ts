@@ -14,6 +14,7 @@ import { readLineBatches, readLineBatchesSync } from '../../src/ingest/lines.js'
 import { FtraceReader } from '../../src/ingest/read-trace.js';
 import type { Rec } from '../../src/ingest/record.js';
 import { scratch } from '../helpers/cli.js';
+import { mutationsOf } from '../helpers/mutate.js';
 
 /** The lines of a file as the streaming reader gives them; the blocking reader (the parse thread's) must give the same. */
 async function linesOf(path: string, chunk: number): Promise<{ no: number; text: string }[]> {
@@ -117,12 +118,7 @@ describe('the cheap rejection path of ftrace text', () => {
       .filter((l) => l.includes('['))
       .slice(0, 400);
     const other = ['irq_handler_entry: irq=25 name=virtio0-input.0', 'sched_switch: prev_comm=a prev_pid=1 ==> next_comm=b', 'schedule <-do_idle'];
-    const mutated = fc
-      .tuple(fc.constantFrom(...real, ...other.map((o) => `       kvmvm-241 [001] .....     5.000012: ${o}`)), fc.nat(), fc.constantFrom('', ' ', '[', ']', ':', '(', '<-', '\t', '9', '.', '\r', 'é'), fc.nat(3))
-      .map(([line, at, ins, del]) => {
-        const i = at % (line.length + 1);
-        return line.slice(0, i) + ins + line.slice(i + del);
-      });
+    const mutated = mutationsOf([...real, ...other.map((o) => `       kvmvm-241 [001] .....     5.000012: ${o}`)], ['', ' ', '[', ']', ':', '(', '<-', '\t', '9', '.', '\r', 'é']);
     fc.assert(
       fc.property(mutated, (text) => !skips(text) || fullReadFindsNothing(text)),
       { numRuns: 3000 },
@@ -157,12 +153,7 @@ describe('ftrace records made from their bytes', () => {
   it('are the full reader’s records on random mutations of real lines, whitespace and all', () => {
     const real = realTraceLines().filter((l) => l.includes('[')).slice(0, 600);
     const pieces = ['', ' ', '\t', '\v', '\f', '\r', '\u00a0', '\u2028', '[', ']', ':', '(', ')', '-', '=>', '#', '9', '12345678901', '.', 'é', ' '.repeat(40)];
-    const mutated = fc
-      .tuple(fc.constantFrom(...real), fc.nat(), fc.constantFrom(...pieces), fc.nat(3))
-      .map(([line, at, ins, del]) => {
-        const i = at % (line.length + 1);
-        return line.slice(0, i) + ins + line.slice(i + del);
-      });
+    const mutated = mutationsOf(real, pieces);
     fc.assert(fc.property(mutated, agrees), { numRuns: 5000 });
   });
 

@@ -40,9 +40,9 @@ export const ChainBytes = { source: 0, head: 64, size: 128 } as const;
 export type ChainMode = 'adaptive' | 'always' | 'never';
 
 /**
- * Messages posted and not yet handled (progress does not post: it is a shared counter, `ParserData.bytesRead`,
- * so that a trace with few events does not fill the window with it). With ROWS_PER_BATCH rows of ~400 bytes this bounds what waits between
- * the threads to a few MB, whatever the input's size, when the store is the slower side.
+ * Messages posted and not yet handled. With ROWS_PER_BATCH rows of ~400 bytes this bounds what waits between
+ * the threads to a few MB, whatever the input's size, when the store is the slower side. Progress is no message
+ * (it is a shared counter, `ParserData.bytesRead`), so that a trace of few events does not fill the window with it.
  */
 export const IN_FLIGHT = 8;
 export const ROWS_PER_BATCH = 2048;
