@@ -80,6 +80,10 @@ export async function openStore(path: string, mode: OpenMode = 'write'): Promise
     const current = upToDate(store, await readExecuted(store));
     raw.pragma('journal_mode = WAL');
     raw.pragma('foreign_keys = ON');
+    // SQLite's own default page cache (better-sqlite3 builds with 16 MB): an import dirties pages once, in order,
+    // and a larger cache only gathers more of them to write at the commit. Inserting the 48 k events of the 5 %
+    // benchmark, insert and commit: 626–641 ms with 16 MB, 525–529 ms with 2 MB (156 k events: 1.85–1.89 s, 1.64–1.78 s).
+    raw.pragma('cache_size = -2000');
     if (!current) await migrate(store);
   } catch (e) {
     await store.close();
