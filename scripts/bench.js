@@ -12,7 +12,7 @@ await build({
   target: 'node20',
   external: ['better-sqlite3', '@oclif/core', 'cli-progress'],
   // The parse thread npm run build bundled (scripts/build.js), relative to dist/bench/run.js.
-  define: { KVMLOG_PARSE_THREAD: JSON.stringify('../src/parse-thread.js') },
+  define: { KVMLOG_PARSE_THREAD: JSON.stringify('../src/parse-thread.cjs') },
   banner: { js: "import { createRequire as __kvmlogRequire } from 'node:module'; const require = __kvmlogRequire(import.meta.url);" },
   logLevel: 'warning',
 });

@@ -67,16 +67,16 @@ await build({
   external: ['better-sqlite3', 'cli-progress'],
   plugins: [cachedBundles],
   // Commands and chunks alike sit one level below dist/src: the parse thread is bundled beside them.
-  define: { KVMLOG_PARSE_THREAD: JSON.stringify('../parse-thread.js') },
+  define: { KVMLOG_PARSE_THREAD: JSON.stringify('../parse-thread.cjs') },
   banner: { js: "import { createRequire as __kvmlogRequire } from 'node:module'; const require = __kvmlogRequire(import.meta.url);" },
   logLevel: 'warning',
 });
 // The parse thread (src/ingest/thread): reading and decoding only, no store, no CLI.
 await build({
   entryPoints: ['src/ingest/thread/parse-thread.ts'],
-  outfile: 'dist/src/parse-thread.js',
+  outfile: 'dist/src/parse-thread.cjs',
   bundle: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   logLevel: 'warning',
