@@ -12,7 +12,7 @@ import { type ImportSummary, importLines } from '../ingest/importer.js';
 import { readLineBatches } from '../ingest/lines.js';
 import type { ChainMode } from '../ingest/thread/protocol.js';
 import { ParseThread } from '../ingest/thread/read-in-thread.js';
-import { ImportTransaction } from '../store/append.js';
+import { type ImportTransaction, WriteLock } from '../store/append.js';
 import type { Store } from '../store/db.js';
 import { rebuildProjections, updateProjections } from '../store/projections.js';
 import { listBoots } from '../store/read.js';
@@ -56,13 +56,17 @@ export async function importFile(store: Store, file: string, opts: ImportOptions
 async function importPath(store: Store, path: string, shownAs: string, opts: ImportOptions): Promise<ImportResult> {
   const size = await checkReadable(path, shownAs);
   const reading = { format: opts.format, name: shownAs, attachTo: opts.boot, host: opts.host, bootWallNs: opts.bootWallNs };
-  // Started first, the parse thread reads while this thread hashes the input and takes the write lock.
+  // Started first, the parse thread reads while this thread takes the write lock and hashes the input; its first
+  // questions (is this boot stored already?) are answered meanwhile, so that it reads on rather than wait.
   const thread = (opts.thread ?? size >= THREAD_FROM_BYTES) ? ParseThread.start(path, reading, opts.threadChain) : null;
+  let lock: WriteLock | null = null;
   let tx: ImportTransaction | null = null;
   try {
+    lock = WriteLock.take(store);
+    thread?.answerEarly(lock);
     const sha256 = await hashFile(path);
     const host = opts.host ?? (shownAs === '-' ? 'stdin' : basename(shownAs).replace(/\.[^.]*$/, ''));
-    const begun = ImportTransaction.begin(store, { sha256, path: shownAs, format: opts.format ?? 'auto', host });
+    const begun = lock.record({ sha256, path: shownAs, format: opts.format ?? 'auto', host });
     if (begun.kind === 'already-imported') {
       thread?.cancel();
       return { kind: 'already-imported', file: shownAs, previousPath: begun.path, importedAt: begun.importedAt };
@@ -97,6 +101,7 @@ async function importPath(store: Store, path: string, shownAs: string, opts: Imp
   } catch (e) {
     thread?.cancel();
     tx?.rollback();
+    lock?.release();
     throw e;
   }
 }

@@ -29,7 +29,7 @@ const MATCH_WITHIN_NS = 5_000_000n;
 const MATCH_MIN = 3;
 export type Begun = { readonly kind: 'begun'; readonly tx: ImportTransaction } | { readonly kind: 'already-imported'; readonly path: string; readonly importedAt: string };
 
-/** Appends one input inside the write lock taken by `begin`; `commit` or `rollback` ends it. */
+/** Appends one input inside its write lock (`WriteLock.record`, or `begin`); `commit` or `rollback` ends it. */
 export class ImportTransaction implements ImportSink {
   private readonly insertEvent: Statement;
   private readonly insertAnchor: Statement;
@@ -51,7 +51,8 @@ export class ImportTransaction implements ImportSink {
   private duplicates = 0;
   private readonly added = new Map<string, { count: number; minNs: bigint; maxNs: bigint; maxSeq: number; cpus: Set<number> }>();
 
-  private constructor(
+  /** Under the write lock (`WriteLock.record`). */
+  constructor(
     private readonly store: Store,
     private readonly target: ImportTarget,
   ) {
@@ -69,73 +70,17 @@ export class ImportTransaction implements ImportSink {
     this.sourceId = Number(info.lastInsertRowid);
   }
 
-  /**
-   * Takes the write lock and records the input, unless the store already holds it. The check runs under the
-   * lock: an import of the same content that finished while this one waited makes this one a no-op, not a
-   * conflict.
-   */
+  /** Takes the write lock and records the input, unless the store already holds it (`WriteLock.record`). */
   static begin(store: Store, target: ImportTarget): Begun {
-    store.raw.exec('BEGIN IMMEDIATE');
-    try {
-      const prior = sourceByHash(store, target.sha256);
-      if (prior !== null) {
-        store.raw.exec('ROLLBACK');
-        return { kind: 'already-imported', path: prior.path, importedAt: prior.importedAt };
-      }
-      return { kind: 'begun', tx: new ImportTransaction(store, target) };
-    } catch (e) {
-      if (store.raw.inTransaction) store.raw.exec('ROLLBACK');
-      throw e;
-    }
+    return WriteLock.take(store).record(target);
   }
 
   findBoot(anchors: readonly Anchor[], identity: BootIdentity): string | null {
-    const late = anchors.filter((a) => a.timeNs >= MATCH_FROM_NS);
-    if (late.length === 0) return null;
-    const stored = new Map<number, { boot: string; timeNs: bigint }[]>();
-    const keys = [...new Set(late.map((a) => a.key))];
-    for (let i = 0; i < keys.length; i += 500) {
-      const chunk = keys.slice(i, i + 500);
-      const rows = this.store.raw
-        .prepare(`SELECT boot_id, time_ns, key FROM anchors WHERE key IN (${chunk.map(() => '?').join(',')})`)
-        .safeIntegers(true)
-        .all(...chunk) as { boot_id: string; time_ns: bigint; key: bigint }[];
-      for (const r of rows) {
-        const list = stored.get(Number(r.key)) ?? [];
-        list.push({ boot: r.boot_id, timeNs: r.time_ns });
-        stored.set(Number(r.key), list);
-      }
-    }
-    const score = new Map<string, number>();
-    const comparable = new Map<string, number>();
-    const within = MATCH_WITHIN_NS + identity.toleranceNs;
-    for (const a of late) {
-      // The instants at which each boot printed this line near the anchor's time (two captures of the boot,
-      // such as dmesg and /dev/kmsg, store the same line at the same instant: one instant).
-      const hits = new Map<string, Set<bigint>>();
-      for (const s of stored.get(a.key) ?? []) {
-        const d = s.timeNs - a.timeNs;
-        if (d <= within && d >= -within) hits.set(s.boot, (hits.get(s.boot) ?? new Set()).add(s.timeNs));
-      }
-      // Only an unambiguous match counts: a line a boot prints over and over (the same probe hit on every
-      // VMXON) finds a twin within the window in any busy boot, by chance.
-      // The same line at the very same instant is the same record whatever else is near (a console holds both
-      // the ring buffer's and the printk rendering of one tracepoint, a few hundred µs apart).
-      for (const [b, instants] of hits) {
-        comparable.set(b, (comparable.get(b) ?? 0) + 1);
-        if (instants.size === 1 || instants.has(a.timeNs)) score.set(b, (score.get(b) ?? 0) + 1);
-      }
-    }
-    const need = Math.min(MATCH_MIN, late.length);
-    // Two captures of one boot agree on most lines they share; two busy boots agree by chance on a few.
-    const agrees = (b: string, n: number) => n >= need && n * 2 >= (comparable.get(b) ?? 0);
-    const ranked = [...score].filter(([b, n]) => agrees(b, n) && this.compatible(b, identity)).sort((x, y) => y[1] - x[1]);
-    if (ranked.length === 0 || (ranked.length > 1 && ranked[1]![1] === ranked[0]![1])) return null;
-    return ranked[0]![0];
+    return findStoredBoot(this.store, anchors, identity);
   }
 
   hasBoot(id: string): boolean {
-    return this.store.raw.prepare('SELECT 1 FROM boots WHERE id = ?').get(id) !== undefined;
+    return hasStoredBoot(this.store, id);
   }
 
   createBoot(b: NewBoot): string {
@@ -242,13 +187,6 @@ export class ImportTransaction implements ImportSink {
     if (this.store.raw.inTransaction) this.store.raw.exec('ROLLBACK');
   }
 
-  /** Different kernels, or the same kernel booted with a different command line, are different boots. */
-  private compatible(boot: string, id: BootIdentity): boolean {
-    const row = this.store.raw.prepare('SELECT kernel, cmdline FROM boots WHERE id = ?').get(boot) as { kernel: string | null; cmdline: string | null };
-    const differs = (a: string | null, b: string | null) => a !== null && b !== null && a !== b;
-    return !differs(row.kernel, id.kernel) && !differs(row.cmdline, id.cmdline);
-  }
-
   /**
    * A kdump kernel whose input did not show the crash (its own dmesg, imported alone) follows the one
    * stored boot that panicked and has no kdump boot yet, if there is exactly one.
@@ -265,6 +203,111 @@ export class ImportTransaction implements ImportSink {
       .all(boot) as { id: string }[];
     if (candidates.length === 1) this.store.raw.prepare('UPDATE boots SET previous = ? WHERE id = ?').run(candidates[0]!.id, boot);
   }
+}
+
+/**
+ * The write lock of one import, taken before the input's hash is known: the store can already say which boots
+ * it holds (a parse thread asks as soon as it has read a few lines), while the input is hashed. `record` then
+ * names the input, or finds the store holds it already and lets the lock go.
+ */
+export class WriteLock {
+  private released = false;
+
+  private constructor(private readonly store: Store) {}
+
+  static take(store: Store): WriteLock {
+    store.raw.exec('BEGIN IMMEDIATE');
+    return new WriteLock(store);
+  }
+
+  findBoot(anchors: readonly Anchor[], identity: BootIdentity): string | null {
+    return findStoredBoot(this.store, anchors, identity);
+  }
+
+  hasBoot(id: string): boolean {
+    return hasStoredBoot(this.store, id);
+  }
+
+  /**
+   * Records the input, unless the store already holds it. The check runs under the lock: an import of the same
+   * content that finished while this one waited makes this one a no-op, not a conflict.
+   */
+  record(target: ImportTarget): Begun {
+    try {
+      const prior = sourceByHash(this.store, target.sha256);
+      if (prior !== null) {
+        this.release();
+        return { kind: 'already-imported', path: prior.path, importedAt: prior.importedAt };
+      }
+      return { kind: 'begun', tx: new ImportTransaction(this.store, target) };
+    } catch (e) {
+      this.release();
+      throw e;
+    }
+  }
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    if (this.store.raw.inTransaction) this.store.raw.exec('ROLLBACK');
+  }
+}
+
+/** The stored boot these anchors show this input's boot to be, if the store holds exactly one such. */
+function findStoredBoot(store: Store, anchors: readonly Anchor[], identity: BootIdentity): string | null {
+  const late = anchors.filter((a) => a.timeNs >= MATCH_FROM_NS);
+  if (late.length === 0) return null;
+  const stored = new Map<number, { boot: string; timeNs: bigint }[]>();
+  const keys = [...new Set(late.map((a) => a.key))];
+  for (let i = 0; i < keys.length; i += 500) {
+    const chunk = keys.slice(i, i + 500);
+    const rows = store.raw
+      .prepare(`SELECT boot_id, time_ns, key FROM anchors WHERE key IN (${chunk.map(() => '?').join(',')})`)
+      .safeIntegers(true)
+      .all(...chunk) as { boot_id: string; time_ns: bigint; key: bigint }[];
+    for (const r of rows) {
+      const list = stored.get(Number(r.key)) ?? [];
+      list.push({ boot: r.boot_id, timeNs: r.time_ns });
+      stored.set(Number(r.key), list);
+    }
+  }
+  const score = new Map<string, number>();
+  const comparable = new Map<string, number>();
+  const within = MATCH_WITHIN_NS + identity.toleranceNs;
+  for (const a of late) {
+    // The instants at which each boot printed this line near the anchor's time (two captures of the boot,
+    // such as dmesg and /dev/kmsg, store the same line at the same instant: one instant).
+    const hits = new Map<string, Set<bigint>>();
+    for (const s of stored.get(a.key) ?? []) {
+      const d = s.timeNs - a.timeNs;
+      if (d <= within && d >= -within) hits.set(s.boot, (hits.get(s.boot) ?? new Set()).add(s.timeNs));
+    }
+    // Only an unambiguous match counts: a line a boot prints over and over (the same probe hit on every
+    // VMXON) finds a twin within the window in any busy boot, by chance.
+    // The same line at the very same instant is the same record whatever else is near (a console holds both
+    // the ring buffer's and the printk rendering of one tracepoint, a few hundred µs apart).
+    for (const [b, instants] of hits) {
+      comparable.set(b, (comparable.get(b) ?? 0) + 1);
+      if (instants.size === 1 || instants.has(a.timeNs)) score.set(b, (score.get(b) ?? 0) + 1);
+    }
+  }
+  const need = Math.min(MATCH_MIN, late.length);
+  // Two captures of one boot agree on most lines they share; two busy boots agree by chance on a few.
+  const agrees = (b: string, n: number) => n >= need && n * 2 >= (comparable.get(b) ?? 0);
+  const ranked = [...score].filter(([b, n]) => agrees(b, n) && compatible(store, b, identity)).sort((x, y) => y[1] - x[1]);
+  if (ranked.length === 0 || (ranked.length > 1 && ranked[1]![1] === ranked[0]![1])) return null;
+  return ranked[0]![0];
+}
+
+function hasStoredBoot(store: Store, id: string): boolean {
+  return store.raw.prepare('SELECT 1 FROM boots WHERE id = ?').get(id) !== undefined;
+}
+
+/** Different kernels, or the same kernel booted with a different command line, are different boots. */
+function compatible(store: Store, boot: string, id: BootIdentity): boolean {
+  const row = store.raw.prepare('SELECT kernel, cmdline FROM boots WHERE id = ?').get(boot) as { kernel: string | null; cmdline: string | null };
+  const differs = (a: string | null, b: string | null) => a !== null && b !== null && a !== b;
+  return !differs(row.kernel, id.kernel) && !differs(row.cmdline, id.cmdline);
 }
 
 /** A boot's id, derived from the input's content so that the same input names the same boots. */

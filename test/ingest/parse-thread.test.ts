@@ -12,7 +12,8 @@ import Database from 'better-sqlite3';
 import { generate } from '../../bench/generate.js';
 import { importFile } from '../../src/app/import-files.js';
 import { KvmlogError } from '../../src/errors.js';
-import type { ImportSink } from '../../src/ingest/importer.js';
+import { type ImportSink, importLines } from '../../src/ingest/importer.js';
+import { readLineBatches } from '../../src/ingest/lines.js';
 import { ROWS_PER_BATCH } from '../../src/ingest/thread/protocol.js';
 import { ParseThread } from '../../src/ingest/thread/read-in-thread.js';
 import { ImportTransaction } from '../../src/store/append.js';
@@ -57,6 +58,24 @@ async function importAll(files: readonly string[], how: Reading, dir: string): P
     await store.close();
   }
   return { said, store: content(path) };
+}
+
+/**
+ * A sink that writes down what it is asked and handed, as `who`: a run of rows as one `event`. Its store holds
+ * the boot `found` (each boot is found to be that stored boot), or none.
+ */
+function recording(who: string, calls: string[], found: string | null = null): ImportSink {
+  const say = (what: string) => calls.push(`${who} ${what}`);
+  return {
+    findBoot: () => (say('findBoot'), found),
+    hasBoot: () => (say('hasBoot'), false),
+    createBoot: (b) => (say('createBoot'), `boot-${b.index}`),
+    anchors: (boot) => say(`anchors ${boot}`),
+    endBoot: (boot) => say(`endBoot ${boot}`),
+    event: (boot) => {
+      if (calls.at(-1) !== `${who} event ${boot}`) say(`event ${boot}`);
+    },
+  };
 }
 
 /** A sink with no stored boots, whose one new boot takes each row `event` is given. */
@@ -135,6 +154,32 @@ describe('the parse thread', () => {
     await store.close();
     assert.ok(taken > 0 && taken < rows, `${taken} links of ${rows} rows taken: from the middle on`);
     assert.deepEqual(events(db), events(join(sub, 'inline.db')));
+  });
+
+  it('answers the questions it asks before it has a sink — and only those nothing else was sent before — from the store as it is', async () => {
+    const generated = join(dir, 'questions.txt');
+    await generate(generated, 60_000, 0.05, 9);
+    const kexec = 'test/fixtures/linux-6.12-qemu-kexec/console-kexec.log';
+    // A boot placed after its 4,096th anchor (asked at 16, 64, 256 and 1,024 first); a console of two boots
+    // (kexec); the same, each boot found stored: rows go out at once, and the second boot's question must wait.
+    for (const [path, found] of [[generated, null], [kexec, null], [kexec, 'stored']] as const) {
+      const inline: string[] = [];
+      await importLines(readLineBatches(path), recording('sink', inline, found), { name: path });
+      const calls: string[] = [];
+      const thread = ParseThread.start(path, { name: path });
+      thread.answerEarly(recording('early', calls, found));
+      // Meanwhile the input would be hashed: the thread reads on until it needs the sink itself, or ends.
+      for (const until = Date.now() + 5000; Date.now() < until && !calls.includes('early findBoot'); ) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 300));
+      const early = calls.length;
+      await thread.into(recording('sink', calls, found));
+      const what = `${path}, found ${found}`;
+      assert.ok(early > 0, `${what}: asked early`);
+      assert.deepEqual(calls.slice(0, early), inline.slice(0, early).map((c) => c.replace('sink', 'early')), `${what}: the questions that came first`);
+      assert.deepEqual(calls.slice(early), inline.slice(early), `${what}: the rest, in order, to the sink`);
+      assert.match(inline[early]!, /^sink (createBoot|anchors)/, `${what}: the first call past them is one only the sink can take`);
+      if (found !== null) assert.ok(inline.slice(early).includes('sink findBoot'), `${what}: a question after rows went to the sink`);
+    }
   });
 
   it('links no row for a sink that keeps no chain, and does not wait for one', async () => {

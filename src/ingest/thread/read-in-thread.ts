@@ -8,6 +8,9 @@ import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { KvmlogError } from '../../errors.js';
 import type { EventType } from '../../model/event.js';
 import type { ImportOptions, ImportSink, InputSummary } from '../importer.js';
+
+/** The sink's questions that only read the store: answerable before the import's transaction is begun. */
+export type StoreQuestions = Pick<ImportSink, 'findBoot' | 'hasBoot'>;
 import { ChainBytes, type ChainMode, type FromParser, type ParseFailure, type ParserData, SLOTS, Slot, type SinkAnswer, type SinkCall } from './protocol.js';
 
 /** Set by scripts/build.js: where the bundled parse thread is, relative to the bundle that starts it. */
@@ -50,6 +53,8 @@ export class ParseThread {
   private failure: unknown = null;
   private deliver: ((m: FromParser) => void) | null = null;
   private fail: ((e: unknown) => void) | null = null;
+  /** Answers the thread's first questions while `into` is not yet called (`answerEarly`). */
+  private questions: StoreQuestions | null = null;
   private settled = false;
   /** The thread said its last word (done or failed); its exit is then no news. */
   private ended = false;
@@ -60,8 +65,8 @@ export class ParseThread {
     this.worker = startParseThread({ path, opts, shared: this.shared, chainBytes: this.chainBytes, chain, replies, bytesRead: this.bytesRead }, [replies]);
     this.worker.on('message', (m: FromParser) => {
       if (m.kind === 'done' || m.kind === 'failed') this.ended = true;
-      if (this.deliver === null) this.early.push(m);
-      else this.deliver(m);
+      if (this.deliver !== null) this.deliver(m);
+      else if (!this.answeredEarly(m)) this.early.push(m);
     });
     // An error the parse thread did not catch is a bug in it, stack and all.
     this.worker.on('error', (e) => this.stop(e));
@@ -73,6 +78,17 @@ export class ParseThread {
   /** `chain`: when the thread may compute the rows' chain links (ChainMode); only with a ChainTip given to `into`. */
   static start(path: string, opts: ImportOptions, chain: ChainMode = 'adaptive'): ParseThread {
     return new ParseThread(path, opts, chain);
+  }
+
+  /**
+   * Until `into`, the thread's questions that only read the store (is this boot stored already?) are answered
+   * by `questions` — while this thread hashes the input, say — so that the thread reads on rather than wait.
+   * Only a question that nothing unhandled comes before is answered: the store must hold all the thread sent
+   * before it.
+   */
+  answerEarly(questions: StoreQuestions): void {
+    this.questions = questions;
+    while (this.early.length > 0 && this.answeredEarly(this.early[0]!)) this.early.shift();
   }
 
   /**
@@ -113,13 +129,8 @@ export class ParseThread {
             return sink.anchors(m.boot, m.anchors);
           case 'end-boot':
             return sink.endBoot(m.boot, m.facts);
-          case 'call': {
-            const answer: SinkAnswer = { value: ask(sink, m.call) };
-            this.answers.postMessage(answer);
-            Atomics.store(this.shared, Slot.replied, 1);
-            Atomics.notify(this.shared, Slot.replied);
-            return;
-          }
+          case 'call':
+            return this.reply(ask(sink, m.call));
           case 'done':
             this.finish();
             onBytes?.(Number(Atomics.load(this.bytesRead, 0)));
@@ -136,8 +147,7 @@ export class ParseThread {
           this.stop(e);
           return;
         }
-        Atomics.add(this.shared, Slot.handled, 1);
-        Atomics.notify(this.shared, Slot.handled);
+        this.handled();
         this.tell?.();
       };
       for (const m of this.early.splice(0)) this.deliver(m);
@@ -169,6 +179,33 @@ export class ParseThread {
   /** Stops the thread, for the import will not take what it reads (already imported, or failed before `into`). */
   cancel(): void {
     this.stop(null);
+  }
+
+  private answeredEarly(m: FromParser): boolean {
+    const q = this.questions;
+    if (q === null || this.settled || m.kind !== 'call' || (this.early.length > 0 && this.early[0] !== m)) return false;
+    const c = m.call;
+    if (c.op === 'createBoot') return false;
+    try {
+      this.reply(c.op === 'findBoot' ? q.findBoot(c.anchors, c.identity) : q.hasBoot(c.id));
+    } catch (e) {
+      this.stop(e);
+      return true;
+    }
+    this.handled();
+    return true;
+  }
+
+  private reply(value: SinkAnswer['value']): void {
+    const answer: SinkAnswer = { value };
+    this.answers.postMessage(answer);
+    Atomics.store(this.shared, Slot.replied, 1);
+    Atomics.notify(this.shared, Slot.replied);
+  }
+
+  private handled(): void {
+    Atomics.add(this.shared, Slot.handled, 1);
+    Atomics.notify(this.shared, Slot.handled);
   }
 
   private finish(): void {
