@@ -29,7 +29,7 @@ const MATCH_WITHIN_NS = 5_000_000n;
 const MATCH_MIN = 3;
 export type Begun = { readonly kind: 'begun'; readonly tx: ImportTransaction } | { readonly kind: 'already-imported'; readonly path: string; readonly importedAt: string };
 
-/** Appends one input inside its write lock (`WriteLock.record`, or `begin`); `commit` or `rollback` ends it. */
+/** Appends one input inside its write lock (`WriteLock.record`); `commit` or `rollback` ends it. */
 export class ImportTransaction implements ImportSink {
   private readonly insertEvent: Statement;
   private readonly insertAnchor: Statement;
@@ -68,11 +68,6 @@ export class ImportTransaction implements ImportSink {
       .prepare('INSERT INTO sources (sha256, path, format, imported_at, lines, events) VALUES (?, ?, ?, ?, 0, 0)')
       .run(target.sha256, target.path, target.format, new Date().toISOString());
     this.sourceId = Number(info.lastInsertRowid);
-  }
-
-  /** Takes the write lock and records the input, unless the store already holds it (`WriteLock.record`). */
-  static begin(store: Store, target: ImportTarget): Begun {
-    return WriteLock.take(store).record(target);
   }
 
   findBoot(anchors: readonly Anchor[], identity: BootIdentity): string | null {

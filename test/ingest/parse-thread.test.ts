@@ -16,7 +16,7 @@ import { type ImportSink, importLines } from '../../src/ingest/importer.js';
 import { readLineBatches } from '../../src/ingest/lines.js';
 import { ROWS_PER_BATCH } from '../../src/ingest/thread/protocol.js';
 import { ParseThread } from '../../src/ingest/thread/read-in-thread.js';
-import { ImportTransaction } from '../../src/store/append.js';
+import { WriteLock } from '../../src/store/append.js';
 import { openStore } from '../../src/store/db.js';
 import { scratch } from '../helpers/cli.js';
 
@@ -131,7 +131,7 @@ describe('the parse thread', () => {
     // The same input into a store slowed for its first batches: the thread waits on it, then links the rest.
     const db = join(sub, 'slowed.db');
     const store = await openStore(db);
-    const begun = ImportTransaction.begin(store, { sha256: createHash('sha256').update(readFileSync(path)).digest('hex'), path, format: 'auto', host: 'generated' });
+    const begun = WriteLock.take(store).record({ sha256: createHash('sha256').update(readFileSync(path)).digest('hex'), path, format: 'auto', host: 'generated' });
     assert.equal(begun.kind, 'begun');
     if (begun.kind !== 'begun') return;
     const tx = begun.tx;

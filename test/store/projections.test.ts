@@ -12,7 +12,7 @@ import { fold } from '../../src/model/reduce.js';
 import { PROJECTION_VERSION } from '../../src/model/projection.js';
 import { importLines } from '../../src/ingest/importer.js';
 import { readLineBatches } from '../../src/ingest/lines.js';
-import { ImportTransaction } from '../../src/store/append.js';
+import { WriteLock } from '../../src/store/append.js';
 import { CHECKPOINT_EVERY, LiveProjection, readSpans, rebuildProjections } from '../../src/store/projections.js';
 import { listBoots, readEvents } from '../../src/store/read.js';
 import { fixture } from '../helpers/cli.js';
@@ -111,7 +111,7 @@ describe('a boot an import creates', () => {
       // The mechanism: an in-order input keeps its new boot's projection live to the end.
       const path = join(t.dir, 'live.txt');
       writeFileSync(path, text);
-      const begun = ImportTransaction.begin(t.store, { sha256: 'live', path, format: 'ftrace', host: 'h' });
+      const begun = WriteLock.take(t.store).record({ sha256: 'live', path, format: 'ftrace', host: 'h' });
       assert.equal(begun.kind, 'begun');
       if (begun.kind !== 'begun') return;
       const summary = await importLines(readLineBatches(path), begun.tx, { name: path });
