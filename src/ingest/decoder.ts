@@ -8,7 +8,7 @@ import { ERAS, type Era } from '../model/era.js';
 import type { LifecycleEvent } from '../model/event.js';
 import { impossibleCpuMessage, possibleCpu } from './cpus.js';
 import type { Line } from './lines.js';
-import { type Args, type Payload, intArg, parsePayload } from './payload.js';
+import { type Args, type Payload, intArg, readPayload } from './payload.js';
 import { decodePrintkMessage } from './printk.js';
 import type { HotplugStep } from './record.js';
 import { type Role, SYMBOLS, type SymbolInfo, probeFunction } from './symbols.js';
@@ -104,7 +104,7 @@ export class Decoder {
   trace(input: TraceInput, line: Line): Outcome {
     if (input.cpu !== null && possibleCpu(input.cpu)) this.lastTimeOfCpu.set(input.cpu, input.timeNs);
     if (input.timeNs > this.lastTime) this.lastTime = input.timeNs;
-    const p = parsePayload(input.payload);
+    const p = readPayload(input.payload);
     if (p === null) return relevant(input.payload) ? warn(`unreadable trace payload`) : OTHER;
     return this.payload(p, input, line);
   }
@@ -151,7 +151,7 @@ export class Decoder {
       return CONTEXT;
     }
     // tp_printk routes tracepoints and probes into the log without the CPU column.
-    const p = parsePayload(message);
+    const p = readPayload(message);
     if (p !== null && (p.kind === 'kprobe' || p.kind === 'kretprobe' || (p.kind === 'tracepoint' && PRINTK_TRACEPOINTS.has(p.name)))) {
       if (timeNs === null) return warn('trace event in the kernel log without a timestamp');
       return this.payload(p, { cpu: null, pid: null, timeNs, payload: message }, line);
@@ -208,7 +208,7 @@ export class Decoder {
         return this.call(p.name, 'function', {}, input, line);
       case 'kprobe':
       case 'kretprobe': {
-        const fn = probeFunction(p.name, p.kind === 'kretprobe', p.symbol);
+        const fn = probeFunctionOf(p);
         if (fn === null) return relevant(p.name) ? CONTEXT : OTHER;
         return this.call(fn, p.kind, p.args, input, line);
       }
@@ -492,6 +492,17 @@ const abs = (n: bigint): bigint => (n < 0n ? -n : n);
 
 function warn(message: string): Outcome {
   return { kind: 'warning', message };
+}
+
+/** The function each probe payload names, asked once per payload object (readPayload shares them). */
+const probed = new WeakMap<Payload, string | null>();
+
+function probeFunctionOf(p: Payload & { readonly kind: 'kprobe' | 'kretprobe' }): string | null {
+  const known = probed.get(p);
+  if (known !== undefined) return known;
+  const fn = probeFunction(p.name, p.kind === 'kretprobe', p.symbol);
+  probed.set(p, fn);
+  return fn;
 }
 
 function retval(args: Args): number | null {

@@ -38,6 +38,24 @@ export function parsePayload(payload: string): Payload | null {
   return { kind: 'kprobe', name, symbol: symbolOf(where), args };
 }
 
+/** Payload texts remembered: a trace's tens of distinct probe hits, in bounded memory whatever the input. */
+const MAX_KNOWN = 1024;
+const known = new Map<string, Payload | null>();
+
+/**
+ * `parsePayload`, each distinct text parsed once: a trace repeats a few probe hits thousands of times (the same
+ * call site, the same `ret=0`). A payload is immutable, so one object is shared by every record of its text. Past
+ * MAX_KNOWN texts (arguments that vary, or another input's), what was remembered is dropped and learned again.
+ */
+export function readPayload(text: string): Payload | null {
+  const seen = known.get(text);
+  if (seen !== undefined) return seen;
+  const p = parsePayload(text);
+  if (known.size === MAX_KNOWN) known.clear();
+  known.set(text, p);
+  return p;
+}
+
 /** `kvm_online_cpu+0x4/0x50 [kvm]` → `kvm_online_cpu`; a bare address → null. */
 function symbolOf(text: string): string | null {
   const m = /^([A-Za-z_][\w.$]*)/.exec(text.trim());
