@@ -32,8 +32,10 @@ const SP = 32;
 const TAB = 9;
 const isBlank = (c: number) => c === SP || c === TAB;
 const isDigit = (c: number) => c >= 48 && c <= 57;
-/** `[\w.$-]`. */
-const isNameByte = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || isDigit(c) || c === 95 || c === 46 || c === 36 || c === 45;
+/** `[\w.$-]`, by byte: an event name is read a byte at a time for every record of a trace. */
+const NAME_BYTE = Uint8Array.from({ length: 256 }, (_, c) =>
+  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || isDigit(c) || c === 95 || c === 46 || c === 36 || c === 45 ? 1 : 0,
+);
 const isPrintable = (c: number) => c > SP && c < 127;
 
 /** How far past the task's first character the `[cpu]` column may start (the task and pid columns). */
@@ -101,7 +103,7 @@ function stampAndName(b: Buffer, p: number, end: number, h: FtraceHead): boolean
   let hash = 0;
   for (; p < end && p - n0 < 200; p++) {
     const c = b[p]!;
-    if (!isNameByte(c)) break;
+    if (NAME_BYTE[c] === 0) break;
     hash = (Math.imul(hash, 31) + c) | 0;
   }
   if (p === n0 || p >= end) return false;
@@ -232,8 +234,11 @@ export interface HotplugEnterBytes {
   callbackEnd: number;
 }
 
-/** Up to 9 digits at `p` (a longer number is left to the full reader), read into `to[field]`: the position after them, or -1. */
-function readSmall(b: Buffer, p: number, end: number, to: HotplugEnterBytes, field: 'cpu' | 'target' | 'step'): number {
+/** The number `readSmall` read last: a plain variable, where a field named by an argument costs a keyed store per step. */
+let small = 0;
+
+/** Up to 9 digits at `p` (a longer number is left to the full reader), read into `small`: the position after them, or -1. */
+function readSmall(b: Buffer, p: number, end: number): number {
   let n = 0;
   const d0 = p;
   while (p < end && isDigit(b[p]!)) {
@@ -241,7 +246,7 @@ function readSmall(b: Buffer, p: number, end: number, to: HotplugEnterBytes, fie
     n = n * 10 + (b[p++]! - 48);
   }
   if (p === d0) return -1;
-  to[field] = n;
+  small = n;
   return p;
 }
 
@@ -271,16 +276,19 @@ export function hotplugEnterBytes(b: Buffer, colon: number, end: number, out: Ho
   let p = skipBlanks(b, colon + 2, end);
   p = literal(b, p, end, 'cpu:');
   if (p === -1) return false;
-  p = readSmall(b, skipBlanks(b, p, end), end, out, 'cpu');
+  p = readSmall(b, skipBlanks(b, p, end), end);
   if (p === -1 || !isBlank(b[p]!)) return false;
+  out.cpu = small;
   p = literal(b, skipBlanks(b, p, end), end, 'target:');
   if (p === -1) return false;
-  p = readSmall(b, skipBlanks(b, p, end), end, out, 'target');
+  p = readSmall(b, skipBlanks(b, p, end), end);
   if (p === -1 || !isBlank(b[p]!)) return false;
+  out.target = small;
   p = literal(b, skipBlanks(b, p, end), end, 'step:');
   if (p === -1) return false;
-  p = readSmall(b, skipBlanks(b, p, end), end, out, 'step');
+  p = readSmall(b, skipBlanks(b, p, end), end);
   if (p === -1 || !isBlank(b[p]!)) return false;
+  out.step = small;
   p = skipBlanks(b, p, end);
   if (b[p] !== 40) return false;
   // `([^)\s]+)`: up to the `)`, or the blanks before a module's `[name]`.

@@ -49,10 +49,15 @@ function decide(name: string, after: After): Decision {
   return { reads: READ_TRACEPOINTS.has(name), step: HOTPLUG_ENTER.has(name) };
 }
 
+/**
+ * A CPU's last record stamp, rewritten in place by every record of that CPU: as the head scan read it (numbers,
+ * converted only when a loss marker needs them), or as a record's time (`ns`), whichever came last.
+ */
 interface Stamp {
   secs: number;
   frac: number;
   fracDigits: number;
+  ns: bigint | null;
 }
 
 export class FtraceReader implements LineReader {
@@ -60,7 +65,7 @@ export class FtraceReader implements LineReader {
    * Each CPU's last record stamp, for a later loss marker: kept as numbers, converted only when one comes. By
    * CPU id (below MAX_CPUS): every line of a trace writes it.
    */
-  private readonly lastStamp: (Stamp | bigint | undefined)[] = [];
+  private readonly lastStamp: (Stamp | undefined)[] = [];
   private readonly head: FtraceHead = newHead();
   /** Decisions by event name, no string made of them (`After` is the tag: a name may be a probe's and a tracepoint's). */
   private readonly decided = new ByteNames<Decision>((name, after) => decide(name, after));
@@ -91,11 +96,13 @@ export class FtraceReader implements LineReader {
     }
     if (!possibleCpu(h.cpu)) return true;
     const seen = this.lastStamp[h.cpu];
-    if (seen !== undefined && typeof seen !== 'bigint') {
+    if (seen === undefined) this.lastStamp[h.cpu] = { secs: h.secs, frac: h.frac, fracDigits: h.fracDigits, ns: null };
+    else {
       seen.secs = h.secs;
       seen.frac = h.frac;
       seen.fracDigits = h.fracDigits;
-    } else this.lastStamp[h.cpu] = { secs: h.secs, frac: h.frac, fracDigits: h.fracDigits };
+      seen.ns = null;
+    }
     return true;
   }
 
@@ -103,7 +110,7 @@ export class FtraceReader implements LineReader {
   readBytes(bytes: Buffer, start: number, end: number, line: Line): readonly Rec[] | null {
     const r = exactRecord(bytes, start, end);
     if (r === null) return null;
-    if (possibleCpu(r.cpu)) this.lastStamp[r.cpu] = r.timeNs;
+    if (possibleCpu(r.cpu)) this.stampNs(r.cpu, r.timeNs);
     // The head is ASCII (exactRecord checks): byte offsets into the line are its text's offsets.
     return [{ kind: 'trace', cpu: r.cpu, pid: r.pid, timeNs: r.timeNs, payload: line.text.slice(r.payloadStart - start) }];
   }
@@ -118,7 +125,7 @@ export class FtraceReader implements LineReader {
     const e = this.enter;
     // An impossible CPU is a mangled line: the full reader warns.
     if (!hotplugEnterBytes(bytes, this.head.nameEnd, end, e) || !possibleCpu(e.cpu)) return null;
-    if (possibleCpu(r.cpu)) this.lastStamp[r.cpu] = r.timeNs;
+    if (possibleCpu(r.cpu)) this.stampNs(r.cpu, r.timeNs);
     const s = this.step;
     s.recordCpu = r.cpu;
     s.timeNs = r.timeNs;
@@ -131,10 +138,10 @@ export class FtraceReader implements LineReader {
 
   read(line: Line): readonly Rec[] {
     const r = ftraceRec(line.text);
-    if (r?.kind === 'trace' && r.cpu !== null && possibleCpu(r.cpu)) this.lastStamp[r.cpu] = r.timeNs;
+    if (r?.kind === 'trace' && r.cpu !== null && possibleCpu(r.cpu)) this.stampNs(r.cpu, r.timeNs);
     if (r?.kind === 'lost' && r.cpu !== null) {
       const stamp = possibleCpu(r.cpu) ? this.lastStamp[r.cpu] : undefined;
-      return [{ ...r, afterNs: stamp === undefined ? undefined : typeof stamp === 'bigint' ? stamp : headNs(stamp) }];
+      return [{ ...r, afterNs: stamp === undefined ? undefined : (stamp.ns ?? headNs(stamp)) }];
     }
     if (r !== null) return [r];
     if (TRACE_CMD_HEADER.test(line.text)) return [OTHER_REC];
@@ -143,6 +150,12 @@ export class FtraceReader implements LineReader {
 
   end(): readonly Rec[] {
     return [];
+  }
+
+  private stampNs(cpu: number, ns: bigint): void {
+    const seen = this.lastStamp[cpu];
+    if (seen === undefined) this.lastStamp[cpu] = { secs: 0, frac: 0, fracDigits: 0, ns };
+    else seen.ns = ns;
   }
 }
 

@@ -198,6 +198,36 @@ describe('lost records', () => {
       await t.close();
     }
   });
+
+  it('a loss is placed at the last record of its CPU, whether kvmlog read that record or passed over it', async () => {
+    const t = await testStore();
+    try {
+      const r = await t.importText(
+        'lost-order.txt',
+        [
+          // CPU 1: a record of another subsystem (passed over by its bytes), then a lifecycle record (read).
+          '          <idle>-0       [001] d..2.    12.600000: sched_switch: prev_comm=swapper/1 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=cpuhp/1 next_pid=21 next_prio=120',
+          '         cpuhp/1-21      [001] d.h1.    12.601073: svm_hardware_enable_ret: (kvm_arch_hardware_enable+0x91/0x280 [kvm] <- svm_hardware_enable) ret=0',
+          // CPU 2: the other way round.
+          '         cpuhp/2-22      [002] d.h1.    12.602000: svm_hardware_enable_ret: (kvm_arch_hardware_enable+0x91/0x280 [kvm] <- svm_hardware_enable) ret=0',
+          '          <idle>-0       [002] d..2.    12.603500: sched_switch: prev_comm=swapper/2 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=kworker/2:1 next_pid=40 next_prio=120',
+          'CPU:1 [LOST 7 EVENTS]',
+          'CPU:2 [LOST 9 EVENTS]',
+          '',
+        ].join('\n'),
+      );
+      const lost = t.events(r.summary.boots[0]!).filter((e) => e.event.type === 'trace.lost');
+      assert.deepEqual(
+        lost.map((e) => [e.event, e.timeNs]),
+        [
+          [{ type: 'trace.lost', cpu: 1, count: 7 }, 12_601_073_000n],
+          [{ type: 'trace.lost', cpu: 2, count: 9 }, 12_603_500_000n],
+        ],
+      );
+    } finally {
+      await t.close();
+    }
+  });
 });
 
 describe("kvmlog's own NDJSON", () => {
