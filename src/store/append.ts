@@ -10,7 +10,7 @@ import type { BootFacts, BootIdentity, ImportSink, ImportSummary, NewBoot } from
 import type { EventRow } from '../ingest/row.js';
 import { type Era, eraOfKernel } from '../model/era.js';
 import type { Store } from './db.js';
-import { GENESIS, chainContent, hashLink } from '../model/chain.js';
+import { GENESIS, chainContentOf, hashLink } from '../model/chain.js';
 import { type Appended, LiveProjection } from './projections.js';
 import { sourceByHash } from './read.js';
 
@@ -49,6 +49,9 @@ export class ImportTransaction implements ImportSink {
   private readonly createdEra = new Map<string, Era | null>();
   private events = 0;
   private duplicates = 0;
+  /** The chain content of the boot appended to last: an input's events come a boot at a time. */
+  private contentBoot: string | null = null;
+  private content: ReturnType<typeof chainContentOf> | null = null;
   private readonly added = new Map<string, { count: number; minNs: bigint; maxNs: bigint; maxSeq: number; cpus: Set<number> }>();
 
   /** Under the write lock (`WriteLock.record`). */
@@ -99,7 +102,7 @@ export class ImportTransaction implements ImportSink {
     }
     const cpu = r.cpu;
     // A link the parse thread computed is this very hash when it follows this head (model/chain.ts).
-    const hash = r.link !== undefined && r.link.prev === this.chainHead ? r.link.hash : hashLink(this.chainHead, chainContent(boot, r.timeNs, r.event, this.target.sha256, r.line, r.raw));
+    const hash = r.link !== undefined && r.link.prev === this.chainHead ? r.link.hash : hashLink(this.chainHead, this.contentOf(boot)(r.timeNs, r.event, r.line, r.raw));
     const info = this.insertEvent.run(boot, r.timeNs, cpu, r.type, r.fields, this.sourceId, r.line, r.raw, hash);
     if (info.changes !== 1) {
       this.duplicates++;
@@ -134,6 +137,11 @@ export class ImportTransaction implements ImportSink {
     // A host named by the input (journal _HOSTNAME, syslog host field) replaces the file-name fallback.
     if (f.host !== null) this.store.raw.prepare('UPDATE boots SET host = ? WHERE id = ? AND host = ?').run(f.host, boot, this.target.host);
     if (f.kind === 'kdump') this.linkKdump(boot);
+  }
+
+  private contentOf(boot: string): ReturnType<typeof chainContentOf> {
+    if (this.content === null || boot !== this.contentBoot) [this.contentBoot, this.content] = [boot, chainContentOf(boot, this.target.sha256)];
+    return this.content;
   }
 
   private project(boot: string, seq: number, timeNs: bigint, event: string): void {

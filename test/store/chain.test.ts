@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { canonicalJson, canonicalParts } from '../../src/model/canonical.js';
-import { chainHash } from '../../src/model/chain.js';
+import { chainContentOf, chainHash } from '../../src/model/chain.js';
 
 /** The definition the README gives, written the obvious (slow) way. */
 const byDefinition = (v: unknown): string =>
@@ -37,5 +37,16 @@ describe('canonical JSON and the chain hash', () => {
     const content = byDefinition({ boot: e.boot, timeNs: e.timeNs.toString(), event: e.event, source: e.source, line: e.line, raw: e.raw });
     const prev = '0'.repeat(64);
     assert.equal(chainHash(prev, e), createHash('sha256').update(`${prev}\n${content}`).digest('hex'));
+  });
+
+  it('the append path’s content, written out once per boot and input, is the published recipe’s for any event', () => {
+    const text = fc.string({ unit: 'binary' });
+    fc.assert(
+      fc.property(text, text, fc.bigInt({ min: 0n, max: 2n ** 63n - 1n }), json, fc.nat(), text, (boot, source, timeNs, event, line, raw) => {
+        const content = byDefinition({ boot, timeNs: timeNs.toString(), event, source, line, raw });
+        assert.equal(chainContentOf(boot, source)(timeNs, canonicalJson(event), line, raw), content);
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
