@@ -7,7 +7,7 @@ import { type MessagePort, receiveMessageOnPort } from 'node:worker_threads';
 import type { Anchor } from '../anchor.js';
 import type { BootFacts, BootIdentity, ImportSink, InputSummary, NewBoot } from '../importer.js';
 import type { EventRow } from '../row.js';
-import { chainContent, hashLink } from '../../model/chain.js';
+import { chainContentOf, hashLink } from '../../model/chain.js';
 import { ChainBytes, type ChainMode, type FromParser, IN_FLIGHT, type ParseFailure, ROWS_PER_BATCH, type RowBatch, Slot, type SinkAnswer, type SinkCall } from './protocol.js';
 
 /**
@@ -35,6 +35,8 @@ export class RemoteSink implements ImportSink {
   private waits = 0;
   /** The input's SHA-256 and the chain head after the last row sent, while this thread links its rows. */
   private chain: { readonly source: string; head: string } | null = null;
+  /** The chain content of the boot linked last: an input's rows come a boot at a time. */
+  private content: { readonly boot: string; readonly of: ReturnType<typeof chainContentOf> } | null = null;
 
   constructor(
     private readonly port: MessagePort,
@@ -52,7 +54,8 @@ export class RemoteSink implements ImportSink {
     let link: string | null = null;
     if (this.batch.linked) {
       const chain = this.chain!;
-      link = hashLink(chain.head, chainContent(boot, row.timeNs, row.event, chain.source, row.line, row.raw));
+      if (this.content?.boot !== boot) this.content = { boot, of: chainContentOf(boot, chain.source) };
+      link = hashLink(chain.head, this.content.of(row.timeNs, row.event, row.line, row.raw));
       chain.head = link;
     }
     const n = this.batch.push(row, link);
