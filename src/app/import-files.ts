@@ -1,8 +1,6 @@
 /** `kvmlog import`: one input → one atomic append. */
-import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { constants } from 'node:fs';
-import { access, mkdtemp, open, rm, stat } from 'node:fs/promises';
+import { constants, createWriteStream } from 'node:fs';
+import { access, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -16,6 +14,7 @@ import { type ImportTransaction, WriteLock } from '../store/append.js';
 import type { Store } from '../store/db.js';
 import { rebuildProjections, updateProjections } from '../store/projections.js';
 import { listBoots } from '../store/read.js';
+import { hashInput } from './hash-input.js';
 
 export interface ImportOptions {
   readonly format?: Format | undefined;
@@ -64,7 +63,7 @@ async function importPath(store: Store, path: string, shownAs: string, opts: Imp
   try {
     lock = WriteLock.take(store);
     thread?.answerEarly(lock);
-    const sha256 = await hashFile(path);
+    const sha256 = await hashInput(path);
     const host = opts.host ?? (shownAs === '-' ? 'stdin' : basename(shownAs).replace(/\.[^.]*$/, ''));
     const begun = lock.record({ sha256, path: shownAs, format: opts.format ?? 'auto', host });
     if (begun.kind === 'already-imported') {
@@ -122,23 +121,6 @@ async function checkReadable(path: string, shownAs: string): Promise<number> {
     const code = (e as NodeJS.ErrnoException).code;
     throw new KvmlogError('input', `${shownAs}: ${code === 'ENOENT' ? 'no such file' : `cannot read (${code})`}`);
   }
-}
-
-async function hashFile(path: string): Promise<string> {
-  const h = createHash('sha256');
-  try {
-    // One buffer, read into again and again: a fresh one per chunk costs the kernel's page faults (lines.ts).
-    const file = await open(path, 'r');
-    try {
-      const buf = Buffer.allocUnsafe(1 << 20);
-      for (let n = (await file.read(buf, 0, buf.length, null)).bytesRead; n > 0; n = (await file.read(buf, 0, buf.length, null)).bytesRead) h.update(buf.subarray(0, n));
-    } finally {
-      await file.close();
-    }
-  } catch (e) {
-    throw new KvmlogError('input', `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  return h.digest('hex');
 }
 
 function requireBoot(store: Store, boot: string): void {
