@@ -3,7 +3,9 @@
  * Knows formats and kernels; knows nothing of SQL (the store implements the sink).
  *
  * A boot is placed — matched to a boot the store already holds, or created — once enough of its lines have
- * been seen to tell (its anchors); until then its events are held, so memory stays bounded by that window.
+ * been seen to tell (its anchors); until then its events are held, so memory stays bounded by that window. A
+ * sink that names new boots later (a parse thread's store, once it has hashed the input) is asked, and the
+ * reader reads on, holding the boot's events, up to a bound.
  */
 import { KvmlogError } from '../errors.js';
 import { type Era, eraOfKernel } from '../model/era.js';
@@ -51,6 +53,11 @@ export interface ImportSink {
   findBoot(anchors: readonly Anchor[], identity: BootIdentity): string | null;
   hasBoot(id: string): boolean;
   createBoot(boot: NewBoot): string;
+  /**
+   * `createBoot` for a sink that may name the boot later — a parse thread's store can only once the input is
+   * hashed — while the reader reads on, holding the boot's events. Without it, boots are created at once.
+   */
+  requestBoot?(boot: NewBoot): BootRequest;
   anchors(boot: string, anchors: readonly Anchor[]): void;
   /**
    * Appends an event, unless the boot already holds this very event (another capture of the same run), at the
@@ -58,6 +65,14 @@ export interface ImportSink {
    */
   event(boot: string, row: EventRow, toleranceNs: bigint): void;
   endBoot(boot: string, facts: BootFacts): void;
+}
+
+/** A boot asked for (`ImportSink.requestBoot`): its id once the sink has named it. */
+export interface BootRequest {
+  /** The id, if it has come. */
+  poll(): string | null;
+  /** The id, waiting for it. */
+  wait(): string;
 }
 
 export interface Warning {
@@ -136,7 +151,10 @@ export async function importLines(batches: AsyncIterable<LineBatch> | Iterable<L
     }
   };
   for (const b of first) feed(b);
-  for (let r = await it.next(); !r.done; r = await it.next()) feed(r.value);
+  for (let r = await it.next(); !r.done; r = await it.next()) {
+    feed(r.value);
+    splitter.poll();
+  }
   splitter.tail(reader.end());
   return splitter.finish();
 }
@@ -144,6 +162,11 @@ export async function importLines(batches: AsyncIterable<LineBatch> | Iterable<L
 /** When to ask the store whether a boot is already known: after this many anchors, then never again. */
 const PLACE_AT = new Set([16, 64, 256, 1024]);
 const MAX_HELD_ANCHORS = 4096;
+/**
+ * Events a boot asked for (`requestBoot`) may hold while the sink has not named it: a parse thread's store names
+ * it once the input is hashed (1.2 s for 2 GB), and the reader reads on meanwhile, in bounded memory.
+ */
+export const MAX_HELD_ASKED = 131_072;
 /** A log whose stamps fall back near zero after a panic or kexec shows a new kernel, banner or not. */
 const RESTART_NS = 1_000_000_000n;
 /** Kernel times derived from wall-clock stamps to the second (dmesg -T, journalctl -o short) are this uncertain. */
@@ -194,6 +217,8 @@ class BootSplitter {
   private context = 0;
   private other = 0;
   private readonly warnings: Warning[] = [];
+  /** A boot asked for and not yet named (ImportSink.requestBoot): its segment's events are held meanwhile. */
+  private asked: { readonly seg: Segment; readonly request: BootRequest } | null = null;
 
   constructor(
     private readonly format: Format,
@@ -213,6 +238,23 @@ class BootSplitter {
   skipped(): void {
     this.lines++;
     this.other++;
+  }
+
+  /** Between batches: the boot asked for is placed once the sink has named it. */
+  poll(): void {
+    const asked = this.asked;
+    const id = asked?.request.poll() ?? null;
+    if (asked === null || id === null) return;
+    this.asked = null;
+    this.place(id, asked.seg);
+  }
+
+  /** The boot asked for is named before anything else goes to the sink, which sees every call in the order made. */
+  private settle(): void {
+    const asked = this.asked;
+    if (asked === null) return;
+    this.asked = null;
+    this.place(asked.request.wait(), asked.seg);
   }
 
   /** Whether a hotplug step may come without its line: the boot takes no more anchors, which need the text. */
@@ -343,7 +385,9 @@ class BootSplitter {
       const found = this.sink.findBoot(seg.anchors, seg);
       if (found !== null) this.place(found);
     } else if (seg.anchors.length >= MAX_HELD_ANCHORS) {
-      this.place(this.create());
+      const request = this.sink.requestBoot?.(this.newBoot());
+      if (request === undefined) this.place(this.create());
+      else this.asked = { seg, request };
     }
   }
 
@@ -354,8 +398,8 @@ class BootSplitter {
         for (const e of o.events) {
           if (this.impossibleCpu(e)) continue;
           if (endsKernel(e.event)) this.seg.ended = true;
-          if (this.seg.boot === null) this.seg.held.push(e);
-          else this.append(this.seg.boot, e);
+          if (this.seg.boot !== null) this.append(this.seg.boot, e);
+          else if (this.seg.held.push(e) >= MAX_HELD_ASKED && this.asked?.seg === this.seg) this.settle();
         }
         return;
       case 'context':
@@ -388,6 +432,8 @@ class BootSplitter {
    * own stamped lines resume.
    */
   private enterCapture(): void {
+    // The capture is matched against the stored anchors of the boot it interrupted.
+    this.settle();
     this.leaveCapture();
     if (this.seg.lines === 0) return;
     this.main = this.seg;
@@ -421,8 +467,12 @@ class BootSplitter {
   }
 
   private create(): string {
+    return this.sink.createBoot(this.newBoot());
+  }
+
+  private newBoot(): NewBoot {
     const s = this.seg;
-    return this.sink.createBoot({
+    return {
       id: s.id,
       index: s.index,
       kernel: s.kernel,
@@ -431,20 +481,18 @@ class BootSplitter {
       kind: s.kindHint ?? kindOf(s.cmdline),
       host: s.host,
       era: eraSoFar(s),
-    });
+    };
   }
 
-  private place(boot: string): void {
-    const seg = this.seg;
+  private place(boot: string, seg = this.seg): void {
     seg.boot = boot;
     this.placed.push(boot);
-    this.storeAnchors();
-    for (const e of seg.held) this.append(boot, e);
+    this.storeAnchors(seg);
+    for (const e of seg.held) this.sink.event(boot, toRow(e), seg.toleranceNs);
     seg.held.length = 0;
   }
 
-  private storeAnchors(): void {
-    const seg = this.seg;
+  private storeAnchors(seg = this.seg): void {
     if (seg.boot === null || seg.anchors.length === 0) return;
     this.sink.anchors(seg.boot, seg.anchors);
     seg.storedAnchors += seg.anchors.length;
@@ -452,6 +500,7 @@ class BootSplitter {
   }
 
   private close(): void {
+    this.settle();
     const seg = this.seg;
     const flushed = seg.decoder.flush();
     for (const w of flushed.warnings) this.warnings.push(w);

@@ -12,7 +12,7 @@ import Database from 'better-sqlite3';
 import { generate } from '../../bench/generate.js';
 import { importFile } from '../../src/app/import-files.js';
 import { KvmlogError } from '../../src/errors.js';
-import { type ImportSink, importLines } from '../../src/ingest/importer.js';
+import { type ImportSink, MAX_HELD_ASKED, importLines } from '../../src/ingest/importer.js';
 import { readLineBatches } from '../../src/ingest/lines.js';
 import { ROWS_PER_BATCH } from '../../src/ingest/thread/protocol.js';
 import { ParseThread } from '../../src/ingest/thread/read-in-thread.js';
@@ -211,6 +211,25 @@ describe('the parse thread', () => {
     assert.equal(told.at(-1), statSync(path).size);
     assert.deepEqual([...told].sort((a, b) => a - b), told, 'never backwards');
     assert.ok(told.filter((b) => b < statSync(path).size).length >= 3, `told ${told.length} times: ${told.join(', ')}`);
+  });
+
+  it('reads on while the store cannot yet name its new boot (the input is being hashed), instead of waiting', async () => {
+    const path = join(dir, 'read-on.txt');
+    // ~23 MB, its boot placed (asked for) within its first 2 MiB, and fewer events than may be held meanwhile.
+    const gen = await generate(path, 200_000, 0.05, 14);
+    assert.ok(gen.events < MAX_HELD_ASKED);
+    const thread = ParseThread.start(path, { name: path });
+    thread.answerEarly(recording('early', []));
+    // The store names the boot once `into` hands it over, as the import does when the hash is known.
+    await new Promise((r) => setTimeout(r, 2000));
+    const told: number[] = [];
+    let rows = 0;
+    await thread.into(
+      oneBoot(() => rows++),
+      (bytes) => told.push(bytes),
+    );
+    assert.ok(told[0]! > 8 << 20, `had read ${told[0]} bytes when the sink came`);
+    assert.equal(rows, gen.events);
   });
 
   it('stops when the store fails under it: the failure is the import’s, and nothing is applied after it', async () => {

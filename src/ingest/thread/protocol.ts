@@ -2,8 +2,10 @@
  * What crosses between the parse thread and the importing thread. The parse thread reads and decodes one
  * input (ingest: no store); the importing thread owns the store and the import's transaction. Everything the
  * parse thread hands its sink crosses as a message, in order. The three questions whose answers decide where
- * events go (findBoot, hasBoot, createBoot) are asked synchronously: the parse thread posts the call and
- * sleeps on a shared slot until the answer is on the reply port.
+ * events go (findBoot, hasBoot, createBoot) are answered on the reply port, one at a time: the parse thread
+ * posts the call and sleeps on a shared slot until the answer is there — but for a boot it creates after its
+ * 4,096th anchor, which the store can name only once it has hashed the input: that answer it looks for between
+ * batches while it reads on (RemoteSink.requestBoot).
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { ErrorCode } from '../../errors.js';

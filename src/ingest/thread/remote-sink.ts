@@ -5,7 +5,7 @@
  */
 import { type MessagePort, receiveMessageOnPort } from 'node:worker_threads';
 import type { Anchor } from '../anchor.js';
-import type { BootFacts, BootIdentity, ImportSink, InputSummary, NewBoot } from '../importer.js';
+import type { BootFacts, BootIdentity, BootRequest, ImportSink, InputSummary, NewBoot } from '../importer.js';
 import type { EventRow } from '../row.js';
 import { chainContentOf, hashLink } from '../../model/chain.js';
 import { ChainBytes, type ChainMode, type FromParser, IN_FLIGHT, type ParseFailure, ROWS_PER_BATCH, type RowBatch, Slot, type SinkAnswer, type SinkCall } from './protocol.js';
@@ -35,6 +35,8 @@ export class RemoteSink implements ImportSink {
   private waits = 0;
   /** The input's SHA-256 and the chain head after the last row sent, while this thread links its rows. */
   private chain: { readonly source: string; head: string } | null = null;
+  /** A createBoot posted whose answer is not yet taken: it is the next on the reply port. */
+  private asked = false;
   /** The chain content of the boot linked last: an input's rows come a boot at a time. */
   private content: { readonly boot: string; readonly of: ReturnType<typeof chainContentOf> } | null = null;
 
@@ -108,6 +110,25 @@ export class RemoteSink implements ImportSink {
     return this.call({ op: 'createBoot', boot }) as string;
   }
 
+  /**
+   * Asks for the boot and reads on: the importing thread answers only once it has hashed the input (the boot's id
+   * is derived from it), 1.2 s for 2 GB, in which this thread would otherwise wait.
+   */
+  requestBoot(boot: NewBoot): BootRequest {
+    this.flush();
+    this.post({ kind: 'call', call: { op: 'createBoot', boot } });
+    this.asked = true;
+    let id: string | null = null;
+    const take = (): string => {
+      this.asked = false;
+      return (id = this.answer() as string);
+    };
+    return {
+      poll: () => id ?? (Atomics.load(this.shared, Slot.replied) !== 0 ? take() : null),
+      wait: () => id ?? take(),
+    };
+  }
+
   done(summary: InputSummary): void {
     this.flush();
     this.post({ kind: 'done', summary });
@@ -127,9 +148,16 @@ export class RemoteSink implements ImportSink {
   }
 
   private call(call: SinkCall): SinkAnswer['value'] {
+    // The splitter names a boot it asked for before it asks anything else: one answer is awaited at a time.
+    if (this.asked) throw new Error('a question to the store while the boot asked for is not yet named');
     // Whatever the sink was handed before the question is in the store before it is answered.
     this.flush();
     this.post({ kind: 'call', call });
+    return this.answer();
+  }
+
+  /** The answer to the question posted last, waiting for it. */
+  private answer(): SinkAnswer['value'] {
     while (Atomics.load(this.shared, Slot.replied) === 0) {
       this.checkAborted();
       Atomics.wait(this.shared, Slot.replied, 0);
