@@ -386,8 +386,9 @@ class BootSplitter {
       if (found !== null) this.place(found);
     } else if (seg.anchors.length >= MAX_HELD_ANCHORS) {
       const request = this.sink.requestBoot?.(this.newBoot());
-      if (request === undefined) this.place(this.create());
-      else this.asked = { seg, request };
+      const named = request === undefined ? this.create() : request.poll();
+      if (named !== null) this.place(named);
+      else this.asked = { seg, request: request! };
     }
   }
 

@@ -24,8 +24,10 @@ export const Slot = {
   chainReady: 3,
   /** 1 once the store takes no more links: it refused one (it held that row already), or it was given no ChainTip. */
   chainRefused: 4,
+  /** 1 once the importing thread has the import's transaction (`into`): it answers createBoot at once. */
+  sinkReady: 5,
 } as const;
-export const SLOTS = 5;
+export const SLOTS = 6;
 
 /**
  * Shared bytes: the input's SHA-256 and the store's chain head, in hex, the head rewritten after each batch of

@@ -99,6 +99,7 @@ export class ParseThread {
     return new Promise<InputSummary>((resolve, reject) => {
       if (this.failure !== null) return reject(this.failure);
       this.fail = reject;
+      Atomics.store(this.shared, Slot.sinkReady, 1);
       if (tip !== undefined) {
         this.write(ChainBytes.source, tip.source);
         this.write(ChainBytes.head, tip.head());

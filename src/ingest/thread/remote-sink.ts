@@ -115,6 +115,11 @@ export class RemoteSink implements ImportSink {
    * is derived from it), 1.2 s for 2 GB, in which this thread would otherwise wait.
    */
   requestBoot(boot: NewBoot): BootRequest {
+    // Once the importing thread has its transaction the answer comes at once: asked and waited for, as any other.
+    if (Atomics.load(this.shared, Slot.sinkReady) !== 0) {
+      const named = this.createBoot(boot);
+      return { poll: () => named, wait: () => named };
+    }
     this.flush();
     this.post({ kind: 'call', call: { op: 'createBoot', boot } });
     this.asked = true;
