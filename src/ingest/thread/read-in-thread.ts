@@ -38,8 +38,9 @@ export interface ChainTip {
 
 /**
  * A parse thread reading one input. It starts at once — while the importing thread takes the store's write lock
- * and hashes the input — and what it sends waits (at most IN_FLIGHT messages, and its first call that only the
- * sink can take) until `into` hands it the sink; the questions `answerEarly` may answer meanwhile excepted.
+ * and hashes the input — and what it sends waits (at most IN_FLIGHT messages) until `into` hands it the sink; the
+ * questions `answerEarly` may answer meanwhile excepted. The new boot it asks for then is answered in `into`
+ * too, and the thread reads on meanwhile (RemoteSink.requestBoot).
  */
 export class ParseThread {
   private readonly shared = new Int32Array(new SharedArrayBuffer(SLOTS * Int32Array.BYTES_PER_ELEMENT));
