@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: kvmlog's import and state query against the limits of this machine, measured in one run on
  * the same data. BENCH_LINES (default 1,000,000) sizes the 5 %-lifecycle trace; BENCH_STATE_MAX (default 1e6)
- * the largest boot for state latency. Writes bench/results.json.
+ * the largest boot for state latency; BENCH_RSS_LINES (default none) a further CLI import of a trace that long, for
+ * its peak RSS (17,200,000 lines is 2 GB). Prints the results beside the targets and writes bench/results.json.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -18,9 +19,11 @@ import { openStore } from '../src/store/db.js';
 import { rebuildProjections } from '../src/store/projections.js';
 import { listBoots } from '../src/store/read.js';
 import { generate } from './generate.js';
+import { type BenchResults, type ImportCase, type LargeImport, type StateCase, summaryTable } from './targets.js';
 
 const LINES = Number(process.env['BENCH_LINES'] ?? 1_000_000);
 const STATE_MAX = Number(process.env['BENCH_STATE_MAX'] ?? 1_000_000);
+const RSS_LINES = process.env['BENCH_RSS_LINES'] === undefined ? null : Number(process.env['BENCH_RSS_LINES']);
 /**
  * Rounds of limits and import, in turn. The machine is shared: within one run the same import took 0.63–0.75 s
  * (three rounds), so the medians of five are compared, and each round's own ratio is kept to show the spread.
@@ -30,7 +33,7 @@ const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.flo
 const dir = mkdtempSync(join(tmpdir(), 'kvmlog-bench-'));
 // Run from the package root (npm run bench), bundled into dist/bench by scripts/bench.js.
 const bin = join(process.cwd(), 'bin/run.js');
-const results: Record<string, unknown> = { machine: { cpus: (await import('node:os')).cpus().length, node: process.version } };
+const machine = { cpus: (await import('node:os')).cpus().length, node: process.version };
 const say = (s: string) => process.stderr.write(`${s}\n`);
 
 async function time<T>(fn: () => Promise<T> | T): Promise<[T, number]> {
@@ -97,7 +100,7 @@ const removeDb = (path: string) => {
   for (const f of [path, `${path}-wal`, `${path}-shm`]) rmSync(f, { force: true });
 };
 
-async function importCase(name: string, lines: number, fraction: number): Promise<Record<string, number | number[]>> {
+async function importCase(name: string, lines: number, fraction: number): Promise<ImportCase> {
   const path = join(dir, `${name}.txt`);
   const gen = await generate(path, lines, fraction, 42);
   say(`${name}: ${gen.lines} lines, ${(gen.bytes / 1e6).toFixed(1)} MB, ${gen.events} lifecycle events`);
@@ -116,6 +119,7 @@ async function importCase(name: string, lines: number, fraction: number): Promis
   const parses: number[] = [];
   const hashes: number[] = [];
   const rounds: number[] = [];
+  const roundsToStorage: number[] = [];
   let events = 0;
   let size = 0;
   for (let k = 0; k < RUNS; k++) {
@@ -139,15 +143,13 @@ async function importCase(name: string, lines: number, fraction: number): Promis
     removeDb(db);
     imports.push(inproc);
     rounds.push(inproc / (reads[k]! + storages[k]!));
+    roundsToStorage.push(inproc / storages[k]!);
     say(`  round ${k + 1}: read ${reads[k]!.toFixed(3)} s, storage ${storages[k]!.toFixed(3)} s, import ${inproc.toFixed(3)} s: ${rounds[k]!.toFixed(2)} ×`);
   }
   const [read, storage, inproc, cpu] = [median(reads), median(storages), median(imports), median(cpus)];
   // In a child process, to measure its peak RSS as a user's import would have it.
   const db = join(dir, `${name}.db`);
-  const t0 = performance.now();
-  const child = spawnSync('/usr/bin/time', ['-f', 'maxrss=%M', process.execPath, bin, 'import', '--db', db, '--no-progress', path], { encoding: 'utf8' });
-  const wall = (performance.now() - t0) / 1000;
-  const rssKb = Number(/maxrss=(\d+)/.exec(child.stderr)?.[1] ?? NaN);
+  const [wall, rssMB] = cliImport(path, db);
   return {
     lines: gen.lines,
     megabytes: gen.bytes / 1e6,
@@ -155,7 +157,7 @@ async function importCase(name: string, lines: number, fraction: number): Promis
     importSeconds: inproc,
     importCpuSeconds: cpu,
     importCliSeconds: wall,
-    peakRssMB: rssKb / 1024,
+    peakRssMB: rssMB,
     linesPerSecond: gen.lines / inproc,
     megabytesPerSecond: gen.bytes / 1e6 / inproc,
     eventsPerSecond: events / inproc,
@@ -166,12 +168,34 @@ async function importCase(name: string, lines: number, fraction: number): Promis
     ratioToReadPlusStorage: inproc / (read + storage),
     ratioToStorage: inproc / storage,
     roundRatiosToReadPlusStorage: rounds,
+    roundRatiosToStorage: roundsToStorage,
     bytesPerEvent: events > 0 ? size / events : 0,
   };
 }
 
+/** A whole CLI import, as a user's would run: its wall time (s) and peak RSS (MiB, GNU time's maxrss). */
+function cliImport(path: string, db: string): [seconds: number, peakRssMB: number] {
+  const t0 = performance.now();
+  const child = spawnSync('/usr/bin/time', ['-f', 'maxrss=%M', process.execPath, bin, 'import', '--db', db, '--no-progress', path], { encoding: 'utf8' });
+  const wall = (performance.now() - t0) / 1000;
+  if (child.status !== 0) throw new Error(`kvmlog import ${path} failed: ${child.stderr}`);
+  return [wall, Number(/maxrss=(\d+)/.exec(child.stderr)?.[1] ?? NaN) / 1024];
+}
+
+/** The peak RSS of a CLI import of a trace of `lines` lines at 5 % lifecycle (the target: ≤ 300 MB for 2 GB). */
+async function largeImport(lines: number): Promise<LargeImport> {
+  const path = join(dir, 'large.txt');
+  const gen = await generate(path, lines, 0.05, 42);
+  say(`large: ${gen.lines} lines, ${(gen.bytes / 1e6).toFixed(1)} MB, ${gen.events} lifecycle events`);
+  const db = join(dir, 'large.db');
+  const [seconds, peakRssMB] = cliImport(path, db);
+  removeDb(db);
+  rmSync(path, { force: true });
+  return { lines: gen.lines, megabytes: gen.bytes / 1e6, events: gen.events, seconds, peakRssMB };
+}
+
 /** state --at at random instants of a boot of n events: in process, and as a whole CLI call. */
-async function stateCase(n: number): Promise<Record<string, number>> {
+async function stateCase(n: number): Promise<StateCase> {
   const db = join(dir, `state-${n}.db`);
   const store = await openStore(db);
   const raw = store.raw;
@@ -206,11 +230,11 @@ async function stateCase(n: number): Promise<Record<string, number>> {
 }
 
 try {
-  results['import5pct'] = await importCase('lifecycle-5pct', LINES, 0.05);
-  results['import100pct'] = await importCase('lifecycle-100pct', Math.floor(LINES / 4), 1);
-  const sizes = [1e5, 1e6, 1e7].filter((n) => n <= STATE_MAX);
-  results['state'] = [];
-  for (const n of sizes) (results['state'] as unknown[]).push(await stateCase(n));
+  const import5pct = await importCase('lifecycle-5pct', LINES, 0.05);
+  const import100pct = await importCase('lifecycle-100pct', Math.floor(LINES / 4), 1);
+  const state: StateCase[] = [];
+  for (const n of [1e5, 1e6, 1e7].filter((n) => n <= STATE_MAX)) state.push(await stateCase(n));
+  const large = RSS_LINES === null ? null : await largeImport(RSS_LINES);
   // What a CLI call cannot go below on this machine now: Node's own start-up, and oclif's with it (--help).
   const calls = (args: string[]) =>
     median(
@@ -220,14 +244,10 @@ try {
         return performance.now() - t;
       }),
     );
-  results['nodeStartMs'] = calls(['-e', '']);
-  results['helpMs'] = calls([bin, '--help']);
+  const results: BenchResults = { machine, import5pct, import100pct, state, largeImport: large, nodeStartMs: calls(['-e', '']), helpMs: calls([bin, '--help']) };
   writeFileSync(join(process.cwd(), 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  const f = (x: unknown): string => (Array.isArray(x) ? x.map(f).join(',') : typeof x === 'number' ? (Number.isInteger(x) ? String(x) : x.toFixed(3)) : String(x));
-  for (const [k, v] of Object.entries(results)) {
-    if (Array.isArray(v)) for (const row of v) console.log(`${k}\t${Object.entries(row as object).map(([a, b]) => `${a}=${f(b)}`).join('  ')}`);
-    else console.log(`${k}\t${typeof v === 'object' ? Object.entries(v as object).map(([a, b]) => `${a}=${f(b)}`).join('  ') : f(v)}`);
-  }
+  console.log(summaryTable(results));
+  say('all of it: bench/results.json');
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
