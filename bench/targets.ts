@@ -100,30 +100,30 @@ export function judged(r: BenchResults): Judged[] {
     },
   ];
   for (const s of r.state) {
-    const decides = s.events === STATE_TARGET_EVENTS;
+    const judgesState = s.events === STATE_TARGET_EVENTS;
     out.push({
       measure: `state --at, ${count(s.events)}-event boot: in process`,
       result: `p50 ${ms(s.p50ms)}, p99 ${ms(s.p99ms)}, end/start ${s.lastOverFirst.toFixed(2)}`,
-      target: decides ? 'p99 ≤ 5 ms, end/start ≤ 2' : '(at 10^7 events)',
-      verdict: decides ? judge(s.p99ms <= 5 && s.lastOverFirst <= 2) : 'not measured',
+      target: judgesState ? 'p99 ≤ 5 ms, end/start ≤ 2' : '(at 10^7 events)',
+      verdict: judgesState ? judge(s.p99ms <= 5 && s.lastOverFirst <= 2) : 'not measured',
     });
     out.push({
       measure: '… as a whole CLI call (median of 5)',
       result: `${s.cliMedianMs.toFixed(0)} ms (Node alone ${r.nodeStartMs.toFixed(0)} ms, --help ${r.helpMs.toFixed(0)} ms)`,
-      target: decides ? '≤ 300 ms' : '(at 10^7 events)',
-      verdict: decides ? judge(s.cliMedianMs <= 300) : 'not measured',
+      target: judgesState ? '≤ 300 ms' : '(at 10^7 events)',
+      verdict: judgesState ? judge(s.cliMedianMs <= 300) : 'not measured',
     });
   }
   if (!r.state.some((s) => s.events === STATE_TARGET_EVENTS)) {
     out.push({ measure: 'state --at, 10^7-event boot', result: 'BENCH_STATE_MAX=10000000 measures it', target: 'p99 ≤ 5 ms, end/start ≤ 2, CLI ≤ 300 ms', verdict: 'not measured' });
   }
   const big = r.largeImport;
-  const decides = big !== null && big.megabytes * 1e6 >= RSS_TARGET_BYTES;
+  const judgesRss = big !== null && big.megabytes * 1e6 >= RSS_TARGET_BYTES;
   out.push({
     measure: big === null ? `peak RSS, CLI import of ${five.megabytes.toFixed(0)} MB` : `peak RSS, CLI import of ${(big.megabytes / 1e3).toFixed(2)} GB (${count(big.lines)} lines)`,
     result: big === null ? `${five.peakRssMB.toFixed(0)} MB` : `${big.peakRssMB.toFixed(0)} MB in ${big.seconds.toFixed(1)} s`,
-    target: decides ? '≤ 300 MB' : '(importing 2 GB: BENCH_RSS_LINES=17200000)',
-    verdict: decides ? judge(big.peakRssMB <= 300) : 'not measured',
+    target: judgesRss ? '≤ 300 MB' : '(importing 2 GB: BENCH_RSS_LINES=17200000)',
+    verdict: judgesRss ? judge(big.peakRssMB <= 300) : 'not measured',
   });
   out.push({ measure: 'database size', result: `${five.bytesPerEvent.toFixed(0)} bytes per event`, target: '—', verdict: null });
   return out;
