@@ -1,19 +1,18 @@
 /**
- * `kvmlog report` in a real browser: Debian's Chromium, headless, driven by playwright-core. The page renders
+ * `kvmlog report` in a real browser: Chromium from npm (@sparticuz/chromium), headless, driven by playwright-core. The page renders
  * from the file alone (any other request fails the test), shows the crash path of the real 6.1 kdump-direct
  * recording — four CPU lanes, the panic and the crash kexec — and, for the same history without CPU 1's
  * emergency disable, the finding with its evidence lines; hovering a lane shows the raw input line.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../../scripts/chromium.js';
 import { kvmlog, scratch } from '../helpers/cli.js';
 import { kdumpStores } from '../helpers/kdump.js';
-
-const CHROMIUM = process.env['KVMLOG_CHROMIUM'] ?? '/usr/bin/chromium';
 
 const s = scratch();
 let db: string;
@@ -21,10 +20,8 @@ let browser: Browser;
 let crashed: string;
 let edited: string;
 before(async () => {
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM}: Debian's chromium package is needed for this test (apt-get install chromium)`);
   ({ db, crashed, edited } = await kdumpStores(s.dir));
-  // Root (CI containers) cannot use Chromium's sandbox.
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();
