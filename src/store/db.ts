@@ -1,4 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, linkSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type Migration } from 'kysely';
@@ -65,6 +67,11 @@ export async function openStore(path: string, mode: OpenMode = 'write'): Promise
     }
     return openRead(path);
   }
+  if (!existsSync(path)) await createStore(path);
+  return openWrite(path);
+}
+
+async function openWrite(path: string): Promise<Store> {
   let raw: BetterSqlite3.Database;
   try {
     raw = connect(path);
@@ -90,6 +97,57 @@ export async function openStore(path: string, mode: OpenMode = 'write'): Promise
     throw e;
   }
   return store;
+}
+
+/**
+ * A new store is made whole under a name of its own and linked into place, so that a reader never meets a file
+ * that is still being set up (a read-only open of a fresh file while its first write switches it to WAL fails
+ * with "attempt to write a readonly database"): there is either no store yet, or a migrated one. Two processes
+ * creating it at once each make one; the first link wins and the other uses it.
+ */
+async function createStore(path: string): Promise<void> {
+  removeAbandoned(path);
+  const tmp = `${path}${CREATING}${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    await (await openWrite(tmp)).close();
+    try {
+      linkSync(tmp, path);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  } catch (e) {
+    if (e instanceof KvmlogError) throw new KvmlogError(e.code, e.message.replace(tmp, path));
+    throw openError(path, e);
+  } finally {
+    for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${tmp}${suffix}`, { force: true });
+  }
+}
+
+const CREATING = '.creating-';
+
+/** What a creation killed before its end (SIGKILL) left beside the store: files of processes no longer running. */
+function removeAbandoned(path: string): void {
+  const dir = dirname(path);
+  const prefix = `${basename(path)}${CREATING}`;
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n.startsWith(prefix));
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    const pid = Number(/^(\d+)-/.exec(n.slice(prefix.length))?.[1]);
+    if (Number.isInteger(pid) && !running(pid)) rmSync(join(dir, n), { force: true });
+  }
+}
+
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 async function openRead(path: string): Promise<Store> {
