@@ -5,6 +5,7 @@
  * its peak RSS (17,200,000 lines is 2 GB). Prints the results beside the targets and writes bench/results.json.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +21,9 @@ import { rebuildProjections } from '../src/store/projections.js';
 import { listBoots } from '../src/store/read.js';
 import { generate } from './generate.js';
 import { type BenchResults, type ImportCase, type LargeImport, type StateCase, summaryTable } from './targets.js';
+import type BetterSqlite3 from 'better-sqlite3';
+
+const Database: typeof BetterSqlite3 = createRequire(import.meta.url)('better-sqlite3');
 
 const LINES = Number(process.env['BENCH_LINES'] ?? 1_000_000);
 const STATE_MAX = Number(process.env['BENCH_STATE_MAX'] ?? 1_000_000);
@@ -95,6 +99,29 @@ async function storageLimit(rows: readonly StoredRow[]): Promise<number> {
   return s;
 }
 
+/**
+ * The minimal store: the same rows with no design of kvmlog's around them — one row per event, one index
+ * (boot, time), one transaction, one prepared statement, the writing store's own settings (WAL, 2 MB page cache).
+ * No hash column, no identity index, no sources or boots tables: what any event store must at least pay.
+ */
+async function minimalLimit(rows: readonly StoredRow[]): Promise<number> {
+  const path = join(dir, `minimal-${++limits}.db`);
+  const raw = new Database(path);
+  raw.pragma('journal_mode = WAL');
+  raw.pragma('cache_size = -2000');
+  raw.exec('CREATE TABLE events (boot TEXT NOT NULL, time_ns INTEGER NOT NULL, cpu INTEGER, type TEXT NOT NULL, fields TEXT NOT NULL, line INTEGER NOT NULL, raw TEXT NOT NULL)');
+  raw.exec('CREATE INDEX events_boot_time ON events (boot, time_ns)');
+  const ins = raw.prepare('INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const [, s] = await time(() => {
+    raw.exec('BEGIN');
+    for (const r of rows) ins.run(r[0], r[1], r[2], r[3], r[4], r[5], r[6]);
+    raw.exec('COMMIT');
+  });
+  raw.close();
+  removeDb(path);
+  return s;
+}
+
 let limits = 0;
 const removeDb = (path: string) => {
   for (const f of [path, `${path}-wal`, `${path}-shm`]) rmSync(f, { force: true });
@@ -114,12 +141,15 @@ async function importCase(name: string, lines: number, fraction: number): Promis
   // The machine is shared: the limits and the import are measured in turn, three times, and the medians compared.
   const reads: number[] = [];
   const storages: number[] = [];
+  const minimals: number[] = [];
   const imports: number[] = [];
   const cpus: number[] = [];
   const parses: number[] = [];
   const hashes: number[] = [];
   const rounds: number[] = [];
   const roundsToStorage: number[] = [];
+  const roundsToMinimal: number[] = [];
+  const roundsToReadPlusMinimal: number[] = [];
   let events = 0;
   let size = 0;
   for (let k = 0; k < RUNS; k++) {
@@ -129,6 +159,7 @@ async function importCase(name: string, lines: number, fraction: number): Promis
     hashes.push((await time(() => hashInput(path)))[1]);
     parses.push(await parseAlone(path));
     storages.push(await storageLimit(rows));
+    minimals.push(await minimalLimit(rows));
     // In process, without start-up: the import itself.
     const db = join(dir, `${name}-inproc-${k}.db`);
     const store = await openStore(db);
@@ -144,9 +175,13 @@ async function importCase(name: string, lines: number, fraction: number): Promis
     imports.push(inproc);
     rounds.push(inproc / (reads[k]! + storages[k]!));
     roundsToStorage.push(inproc / storages[k]!);
-    say(`  round ${k + 1}: read ${reads[k]!.toFixed(3)} s, storage ${storages[k]!.toFixed(3)} s, import ${inproc.toFixed(3)} s: ${rounds[k]!.toFixed(2)} ×`);
+    roundsToMinimal.push(inproc / minimals[k]!);
+    roundsToReadPlusMinimal.push(inproc / (reads[k]! + minimals[k]!));
+    say(
+      `  round ${k + 1}: read ${reads[k]!.toFixed(3)} s, storage ${storages[k]!.toFixed(3)} s, minimal ${minimals[k]!.toFixed(3)} s, import ${inproc.toFixed(3)} s: ${rounds[k]!.toFixed(2)} × read + storage, ${roundsToReadPlusMinimal[k]!.toFixed(2)} × read + minimal`,
+    );
   }
-  const [read, storage, inproc, cpu] = [median(reads), median(storages), median(imports), median(cpus)];
+  const [read, storage, minimal, inproc, cpu] = [median(reads), median(storages), median(minimals), median(imports), median(cpus)];
   // In a child process, to measure its peak RSS as a user's import would have it.
   const db = join(dir, `${name}.db`);
   const [wall, rssMB] = cliImport(path, db);
@@ -169,6 +204,11 @@ async function importCase(name: string, lines: number, fraction: number): Promis
     ratioToStorage: inproc / storage,
     roundRatiosToReadPlusStorage: rounds,
     roundRatiosToStorage: roundsToStorage,
+    minimalLimitSeconds: minimal,
+    ratioToReadPlusMinimal: inproc / (read + minimal),
+    ratioToMinimal: inproc / minimal,
+    roundRatiosToReadPlusMinimal: roundsToReadPlusMinimal,
+    roundRatiosToMinimal: roundsToMinimal,
     bytesPerEvent: events > 0 ? size / events : 0,
   };
 }

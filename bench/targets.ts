@@ -25,6 +25,12 @@ export interface ImportCase {
   readonly ratioToStorage: number;
   readonly roundRatiosToReadPlusStorage: readonly number[];
   readonly roundRatiosToStorage: readonly number[];
+  /** The minimal store (one row per event, one index, one transaction, one statement) and the import against it. */
+  readonly minimalLimitSeconds: number;
+  readonly ratioToReadPlusMinimal: number;
+  readonly ratioToMinimal: number;
+  readonly roundRatiosToReadPlusMinimal: readonly number[];
+  readonly roundRatiosToMinimal: readonly number[];
   readonly bytesPerEvent: number;
 }
 
@@ -70,6 +76,8 @@ export interface Judged {
 const STATE_TARGET_EVENTS = 10_000_000;
 const RSS_TARGET_BYTES = 2e9;
 
+/** The minimal store's ratios are measured, not judged: a later issue sets their goal. */
+const MEASURED_ONLY = '— (measured)';
 const x = (r: number) => `${r.toFixed(2)} ×`;
 const ms = (v: number) => `${v.toFixed(2)} ms`;
 const rounds = (rs: readonly number[]) => `rounds ${Math.min(...rs).toFixed(2)}–${Math.max(...rs).toFixed(2)}`;
@@ -93,10 +101,22 @@ export function judged(r: BenchResults): Judged[] {
       verdict: judge(five.ratioToReadPlusStorage <= 2),
     },
     {
+      measure: '… against reading + the minimal store',
+      result: `${x(five.ratioToReadPlusMinimal)} (${five.readLimitSeconds.toFixed(3)} + ${five.minimalLimitSeconds.toFixed(3)} s; ${rounds(five.roundRatiosToReadPlusMinimal)})`,
+      target: MEASURED_ONLY,
+      verdict: null,
+    },
+    {
       measure: `import, 100 % lifecycle (${count(all.lines)} lines, ${count(all.events)} events)`,
       result: `${x(all.ratioToStorage)} the storage limit (${all.importSeconds.toFixed(3)} against ${all.storageLimitSeconds.toFixed(3)} s; ${rounds(all.roundRatiosToStorage)})`,
       target: '≤ 2 ×',
       verdict: judge(all.ratioToStorage <= 2),
+    },
+    {
+      measure: '… against the minimal store',
+      result: `${x(all.ratioToMinimal)} (${all.minimalLimitSeconds.toFixed(3)} s; ${rounds(all.roundRatiosToMinimal)})`,
+      target: MEASURED_ONLY,
+      verdict: null,
     },
   ];
   for (const s of r.state) {
