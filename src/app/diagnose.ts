@@ -1,4 +1,5 @@
 /** check, explain, replay and reproduce over the store: each is the one walk of model/walk.ts. */
+import type { Boot } from '../model/boot.js';
 import { KvmlogError } from '../errors.js';
 import type { EventRecord } from '../model/event.js';
 import { fold } from '../model/reduce.js';
@@ -7,7 +8,7 @@ import type { Finding, Rule } from '../model/rules/rule.js';
 import type { HostState } from '../model/state.js';
 import { check } from '../model/walk.js';
 import type { Store } from '../store/db.js';
-import { type BootRow, listBoots, readEvents, resolveBoot } from '../store/read.js';
+import { bootOfEvent, listBoots, readEvents, resolveBoot } from '../store/read.js';
 
 export function rulesNamed(id: string | undefined): readonly Rule[] {
   if (id === undefined) return RULES;
@@ -17,7 +18,7 @@ export function rulesNamed(id: string | undefined): readonly Rule[] {
 }
 
 export interface BootFindings {
-  readonly boot: BootRow;
+  readonly boot: Boot;
   readonly findings: readonly Finding[];
 }
 
@@ -28,7 +29,7 @@ export function checkStore(store: Store, bootRef: string | undefined, rules: rea
 }
 
 export interface Located {
-  readonly boot: BootRow;
+  readonly boot: Boot;
   readonly finding: Finding;
   readonly events: readonly EventRecord[];
 }
@@ -39,17 +40,29 @@ export function locate(store: Store, id: string): Located {
   if (!m) throw new KvmlogError('usage', `${id}: not a finding id (rule@seq, as kvmlog check prints it)`);
   const rule = ruleById(m[1]!);
   if (!rule) throw new KvmlogError('not-found', `${id}: no rule ${m[1]}`);
-  const row = store.raw.prepare('SELECT boot_id FROM events WHERE seq = ?').get(Number(m[2])) as { boot_id: string } | undefined;
-  if (!row) throw new KvmlogError('not-found', `${id}: no event ${m[2]} in ${store.path}`);
-  const boot = listBoots(store).find((b) => b.id === row.boot_id)!;
+  const bootId = bootOfEvent(store, Number(m[2]));
+  if (bootId === null) throw new KvmlogError('not-found', `${id}: no event ${m[2]} in ${store.path}`);
+  const boot = listBoots(store).find((b) => b.id === bootId)!;
   const events = [...readEvents(store, { boot: boot.id })];
   const finding = check(boot.id, boot.era, events, [rule]).find((f) => f.id === id);
   if (!finding) throw new KvmlogError('not-found', `${id}: no such finding in boot ${boot.id} (kvmlog check lists them)`);
   return { boot, finding, events };
 }
 
+export interface Explained extends Located {
+  /** The state just before and just after the finding's triggering event. */
+  readonly before: HostState;
+  readonly after: HostState;
+}
+
+/** `kvmlog explain`: a finding, its evidence, and the state around the event that raised it. */
+export function explain(store: Store, id: string): Explained {
+  const l = locate(store, id);
+  return { ...l, ...statesAround(l) };
+}
+
 /** The state just before and just after the finding's triggering event, for its evidence. */
-export function statesAround(l: Located): { before: HostState; after: HostState } {
+function statesAround(l: Located): { before: HostState; after: HostState } {
   const trigger = l.finding.events[l.finding.events.length - 1]!;
   const idx = l.events.findIndex((e) => e.seq === trigger);
   const before = fold(l.boot.era, l.events.slice(0, idx).map((e) => e.event));
@@ -84,4 +97,10 @@ export function reproduce(l: Located): { events: EventRecord[]; from: number } {
     }
   }
   return { events: current, from: l.events.length };
+}
+
+/** `kvmlog reproduce`: the finding's boot, and the smallest history of it that still raises the finding. */
+export function reproduceFinding(store: Store, id: string): { boot: Boot; events: EventRecord[]; from: number } {
+  const l = locate(store, id);
+  return { boot: l.boot, ...reproduce(l) };
 }

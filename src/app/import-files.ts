@@ -13,7 +13,7 @@ import { ParseThread } from '../ingest/thread/read-in-thread.js';
 import { type ImportTransaction, WriteLock } from '../store/append.js';
 import type { Store } from '../store/db.js';
 import { rebuildProjections, updateProjections } from '../store/projections.js';
-import { listBoots } from '../store/read.js';
+import { hasBoot, listBoots } from '../store/read.js';
 import { hashInput } from './hash-input.js';
 
 export interface ImportOptions {
@@ -124,6 +124,5 @@ async function checkReadable(path: string, shownAs: string): Promise<number> {
 }
 
 function requireBoot(store: Store, boot: string): void {
-  const row = store.raw.prepare('SELECT id FROM boots WHERE id = ?').get(boot);
-  if (!row) throw new KvmlogError('not-found', `--boot ${boot}: no such boot in ${store.path} (give the full id from kvmlog boots)`);
+  if (!hasBoot(store, boot)) throw new KvmlogError('not-found', `--boot ${boot}: no such boot in ${store.path} (give the full id from kvmlog boots)`);
 }

@@ -1,12 +1,14 @@
 /** `kvmlog state --at`: the projection of one boot's events up to an instant. */
+import type { Boot } from '../model/boot.js';
 import { fold } from '../model/reduce.js';
 import type { HostState } from '../model/state.js';
 import type { Store } from '../store/db.js';
 import { nearestCheckpoint } from '../store/projections.js';
-import { type BootRow, bootCpus, foldEvents } from '../store/read.js';
+import { bootCpus, foldEvents, resolveBoot } from '../store/read.js';
+import { type When, inBoot } from './when.js';
 
 export interface StateAt {
-  readonly boot: BootRow;
+  readonly boot: Boot;
   readonly atNs: bigint;
   readonly state: HostState;
   /** Every CPU the boot ever mentions, observed by `atNs` or not. */
@@ -18,7 +20,7 @@ export interface StateAt {
 }
 
 /** The nearest stored checkpoint, then the events after it: as fast at the end of a long boot as at its start. */
-export function stateAt(store: Store, boot: BootRow, atNs: bigint): StateAt {
+export function stateAt(store: Store, boot: Boot, atNs: bigint): StateAt {
   const cp = nearestCheckpoint(store, boot.id, atNs);
   const from = cp.kind === 'found' ? cp.checkpoint : null;
   let events = 0;
@@ -30,4 +32,10 @@ export function stateAt(store: Store, boot: BootRow, atNs: bigint): StateAt {
   };
   const state = fold(boot.era, upTo(), from?.state);
   return { boot, atNs, state, cpus: bootCpus(store, boot.id), events, stale: cp.kind === 'stale' };
+}
+
+/** `kvmlog state --at`: the boot asked for (or chosen, said in `note`), at the instant asked for. */
+export function stateOf(store: Store, q: { readonly boot?: string | undefined; readonly at: When }): StateAt & { readonly note: string | null } {
+  const { boot, note } = resolveBoot(store, q.boot);
+  return { ...stateAt(store, boot, inBoot('--at', q.at, boot)!), note };
 }

@@ -2,10 +2,13 @@
  * `kvmlog verify`: the store's hash chain recomputed from the first event to the last, or an export's hashes
  * checked without the store. Names the first event that does not match.
  */
+import { stat } from 'node:fs/promises';
+import { KvmlogError } from '../errors.js';
 import { readLineBatches } from '../ingest/lines.js';
 import { exportedEvent } from '../ingest/read-ndjson.js';
 import type { EventType, LifecycleEvent } from '../model/event.js';
 import { GENESIS, chainHash } from '../model/chain.js';
+import { chainRows } from '../store/chain-rows.js';
 import type { Store } from '../store/db.js';
 
 export interface Mismatch {
@@ -23,29 +26,21 @@ export type StoreVerdict =
 
 /** Walks every event in the order it was appended; the caller holds one read snapshot. */
 export function verifyStore(store: Store): StoreVerdict {
-  const rows = store.raw
-    .prepare(
-      `SELECT e.seq, e.boot_id, e.time_ns, e.type, e.fields, s.sha256, s.path, e.line, e.raw, e.hash
-       FROM events e JOIN sources s ON s.id = e.source_id ORDER BY e.seq`,
-    )
-    .raw(true)
-    .safeIntegers(true)
-    .iterate() as IterableIterator<[bigint, string, bigint, EventType, string, string, string, bigint, string, string | null]>;
   let prev = GENESIS;
   let events = 0;
-  for (const [seq, boot, timeNs, type, fields, source, path, line, raw, stored] of rows) {
+  for (const r of chainRows(store)) {
     events++;
-    const mismatch = (why: string): StoreVerdict => ({ kind: 'broken', events, first: { seq: Number(seq), boot, timeNs, path, line: Number(line), why } });
-    if (stored === null) return mismatch('it has no hash: it was written around kvmlog');
+    const mismatch = (why: string): StoreVerdict => ({ kind: 'broken', events, first: { seq: r.seq, boot: r.boot, timeNs: r.timeNs, path: r.path, line: r.line, why } });
+    if (r.hash === null) return mismatch('it has no hash: it was written around kvmlog');
     let event: LifecycleEvent;
     try {
-      event = { type, ...(JSON.parse(fields) as object) } as LifecycleEvent;
+      event = { type: r.type as EventType, ...(JSON.parse(r.fields) as object) } as LifecycleEvent;
     } catch {
       return mismatch('its fields are not JSON: the event was changed');
     }
-    const hash = chainHash(prev, { boot, timeNs, event, source, line: Number(line), raw });
-    if (hash !== stored) return mismatch('its hash does not match its content and the event before it: this event, or one before it, was changed, removed or reordered');
-    prev = stored;
+    const hash = chainHash(prev, { boot: r.boot, timeNs: r.timeNs, event, source: r.source, line: r.line, raw: r.raw });
+    if (hash !== r.hash) return mismatch('its hash does not match its content and the event before it: this event, or one before it, was changed, removed or reordered');
+    prev = r.hash;
   }
   return { kind: 'intact', events, head: prev };
 }
@@ -114,4 +109,11 @@ export async function verifyExport(path: string): Promise<ExportVerdict> {
   }
   const complete = first === null && seen.length > 0 && seen[0]!.prev === GENESIS && gaps === 0;
   return { verified: seen.length, links, complete, first };
+}
+
+/** `kvmlog verify FILE`: an export checked alone; a path that is not a file is the user's error. */
+export async function verifyFile(path: string): Promise<ExportVerdict> {
+  const s = await stat(path).catch(() => null);
+  if (s === null || !s.isFile()) throw new KvmlogError('input', `${path}: ${s === null ? 'no such file' : 'not a file'}`);
+  return verifyExport(path);
 }

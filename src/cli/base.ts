@@ -36,16 +36,10 @@ export abstract class KvmlogCommand extends Command {
   protected async withStore<T>(path: string, mode: OpenMode, fn: (store: Store) => Promise<T> | T): Promise<T> {
     this.dbPath = path;
     // Loaded here so that --help never pays for SQLite and kysely.
-    const { openStore } = await import('../store/db.js');
+    const { inSnapshot, openStore } = await import('../store/db.js');
     const store = await openStore(path, mode);
     try {
-      if (mode === 'write') return await fn(store);
-      store.raw.exec('BEGIN');
-      try {
-        return await fn(store);
-      } finally {
-        if (store.raw.inTransaction) store.raw.exec('COMMIT');
-      }
+      return mode === 'write' ? await fn(store) : await inSnapshot(store, () => fn(store));
     } finally {
       await store.close();
     }

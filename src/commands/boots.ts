@@ -7,9 +7,9 @@ export default class Boots extends KvmlogCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Boots);
-    const { listBoots } = await import('../store/read.js');
+    const { bootsOf } = await import('../app/boots.js');
     const { bootsJson, bootsText } = await import('../render/boots.js');
-    const boots = await this.withStore(flags.db, 'read', (store) => listBoots(store));
+    const boots = await this.withStore(flags.db, 'read', (store) => bootsOf(store));
     this.out(flags.json ? JSON.stringify(bootsJson(boots)) : bootsText(boots));
   }
 }

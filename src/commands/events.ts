@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { KvmlogCommand } from '../cli/base.js';
-import { TIME_HELP, inBoot, whenFlag } from '../cli/time-flag.js';
+import { TIME_HELP, whenFlag } from '../cli/time-flag.js';
 import { KvmlogError } from '../errors.js';
 import { EVENT_TYPES, type EventType, isEventType } from '../model/event.js';
 
@@ -33,18 +33,13 @@ Event types: ${EVENT_TYPES.join(', ')}`;
       if (!isEventType(t)) throw new KvmlogError('usage', `--type ${t}: not an event type; one of ${EVENT_TYPES.join(', ')}`);
       return t;
     });
-    const from = whenFlag('--from', flags.from);
-    const to = whenFlag('--to', flags.to);
-    const { readEvents, resolveBoot } = await import('../store/read.js');
+    const query = { boot: flags.boot, from: whenFlag('--from', flags.from), to: whenFlag('--to', flags.to), cpu: flags.cpu, types, limit: flags.limit, withChain: flags.json };
+    const { eventsOf } = await import('../app/events.js');
     const { eventJson, eventLine } = await import('../render/events.js');
     await this.withStore(flags.db, 'read', (store) => {
-      const { boot, note } = resolveBoot(store, flags.boot);
+      const { boot, note, events } = eventsOf(store, query);
       if (note) this.note(note);
-      const fromNs = inBoot('--from', from, boot);
-      const toNs = inBoot('--to', to, boot);
-      for (const r of readEvents(store, { boot: boot.id, fromNs, toNs, cpu: flags.cpu, types, limit: flags.limit, withChain: flags.json })) {
-        this.out(flags.json ? JSON.stringify(eventJson(r, boot.bootWallNs)) : eventLine(r, boot.bootWallNs));
-      }
+      for (const r of events) this.out(flags.json ? JSON.stringify(eventJson(r, boot.bootWallNs)) : eventLine(r, boot.bootWallNs));
     });
   }
 }

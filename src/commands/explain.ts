@@ -9,21 +9,9 @@ export default class Explain extends KvmlogCommand {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Explain);
-    const { locate, statesAround } = await import('../app/diagnose.js');
-    const { explainText, findingsJson } = await import('../render/findings.js');
-    const out = await this.withStore(flags.db, 'read', (store) => {
-      const l = locate(store, args.finding);
-      if (flags.json) return JSON.stringify({ ...(findingsJson([{ boot: l.boot, findings: [l.finding] }]) as { findings: object[] }).findings[0], evidence: evidenceJson(l) });
-      return explainText(l, statesAround(l));
-    });
-    this.out(out);
+    const { explain } = await import('../app/diagnose.js');
+    const { explainJson, explainText } = await import('../render/findings.js');
+    const v = await this.withStore(flags.db, 'read', (store) => explain(store, args.finding));
+    this.out(flags.json ? JSON.stringify(explainJson(v)) : explainText(v));
   }
-}
-
-function evidenceJson(l: import('../app/diagnose.js').Located): object[] {
-  const bySeq = new Map(l.events.map((e) => [e.seq, e]));
-  return l.finding.events.map((s) => {
-    const e = bySeq.get(s)!;
-    return { seq: s, timeNs: e.timeNs.toString(), ...e.event, source: { path: e.provenance.path, line: e.provenance.line }, raw: e.provenance.raw };
-  });
 }

@@ -23,24 +23,16 @@ Every boot, or --boot. The file is written whole or not at all.`;
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Export);
-    const { listBoots, readEvents, resolveBoot } = await import('../store/read.js');
     const { writeWhole } = await import('../cli/output.js');
-    const lines: string[] = [];
-    await this.withStore(flags.db, 'read', async (store) => {
-      const boots = flags.boot === undefined ? listBoots(store) : [resolveBoot(store, flags.boot).boot];
+    const lines = await this.withStore(flags.db, 'read', async (store) => {
       if (flags.format === 'perfetto') {
-        const { timelineOf } = await import('../app/timeline.js');
-        const { perfettoEvents } = await import('../render/perfetto.js');
-        const events = perfettoEvents(boots.map((b) => ({ label: `boot ${b.id} ${b.kernel ?? ''} (${b.kind})`.replace(/\s+/g, ' '), timeline: timelineOf(store, b) })));
-        lines.push(JSON.stringify({ displayTimeUnit: 'ns', traceEvents: events }));
-        return;
+        const { timelines } = await import('../app/timeline.js');
+        const { perfettoDocument } = await import('../render/perfetto.js');
+        return [perfettoDocument(timelines(store, flags.boot))];
       }
-      const { bootHeader, csvHeader, csvRow, ndjsonLine } = await import('../render/export.js');
-      if (flags.format === 'csv') lines.push(csvHeader());
-      for (const b of boots) {
-        if (flags.format === 'ndjson') lines.push(bootHeader(b));
-        for (const r of readEvents(store, { boot: b.id, withChain: true })) lines.push(flags.format === 'ndjson' ? ndjsonLine(r, b) : csvRow(r));
-      }
+      const { exportOf } = await import('../app/export.js');
+      const { exportLines } = await import('../render/export.js');
+      return exportLines(flags.format as 'ndjson' | 'csv', exportOf(store, flags.boot));
     });
     const text = `${lines.join('\n')}\n`;
     if (flags.output === undefined || flags.output === '-') this.out(text);

@@ -7,13 +7,8 @@ export default class Rebuild extends KvmlogCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Rebuild);
-    const { listBoots } = await import('../store/read.js');
-    const { rebuildProjections } = await import('../store/projections.js');
-    await this.withStore(flags.db, 'write', (store) => {
-      for (const boot of listBoots(store)) {
-        const r = store.raw.transaction(() => rebuildProjections(store, boot.id, boot.era))();
-        this.note(`${boot.id}: ${r.checkpoints} checkpoints, ${r.spans} spans`);
-      }
-    });
+    const { rebuildAll } = await import('../app/rebuild.js');
+    const rebuilt = await this.withStore(flags.db, 'write', (store) => rebuildAll(store));
+    for (const r of rebuilt) this.note(`${r.boot}: ${r.checkpoints} checkpoints, ${r.spans} spans`);
   }
 }

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { KvmlogCommand } from '../cli/base.js';
-import { TIME_HELP, inBoot, whenFlag } from '../cli/time-flag.js';
+import { TIME_HELP, whenFlag } from '../cli/time-flag.js';
 
 export default class Replay extends KvmlogCommand {
   static override summary = 'Walk a boot event by event: each event, the state change it causes, findings as they arise.';
@@ -21,49 +21,26 @@ TIME is ${TIME_HELP}.`;
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Replay);
-    const from = whenFlag('--from', flags.from);
-    const to = whenFlag('--to', flags.to);
-    const { rulesNamed } = await import('../app/diagnose.js');
-    const { RULES } = await import('../model/rules/catalogue.js');
-    const { walk } = await import('../model/walk.js');
-    const { readEvents, resolveBoot } = await import('../store/read.js');
-    const { replayLine } = await import('../render/findings.js');
-    const { eventJson } = await import('../render/events.js');
-    if (flags.until !== undefined) rulesNamed(flags.until);
+    const query = { boot: flags.boot, from: whenFlag('--from', flags.from), to: whenFlag('--to', flags.to), cpu: flags.cpu, until: flags.until };
+    const { replayOf } = await import('../app/replay.js');
+    const { replayEndJson, replayEndText, replayStepJson, replayStepText } = await import('../render/replay.js');
     const interactive = flags.step && process.stdin.isTTY && !flags.json;
     const { createInterface } = await import('node:readline/promises');
     const prompt = interactive ? createInterface({ input: process.stdin, output: process.stderr }) : null;
     try {
       await this.withStore(flags.db, 'read', async (store) => {
-        const { boot, note } = resolveBoot(store, flags.boot);
-        if (note) this.note(note);
-        const fromNs = inBoot('--from', from, boot);
-        const toNs = inBoot('--to', to, boot);
-        const w = walk(boot.id, boot.era, readEvents(store, { boot: boot.id }), RULES);
-        for (const s of w.steps) {
-          if (toNs !== undefined && s.record.timeNs > toNs) break;
-          if (fromNs !== undefined && s.record.timeNs < fromNs) continue;
-          const cpu = flags.cpu;
-          if (cpu !== undefined && !s.changes.some((c) => c.path.startsWith(`cpu${cpu}.`)) && !('cpu' in s.record.event && s.record.event.cpu === cpu)) continue;
-          if (flags.json) {
-            this.out(JSON.stringify({ ...eventJson(s.record, boot.bootWallNs), changes: s.changes, findings: s.findings.map((f) => ({ id: f.id, rule: f.rule, severity: f.severity, message: f.message })) }));
-          } else {
-            this.out(replayLine(s.record, s.changes, s.findings));
-          }
-          if (flags.until !== undefined && s.findings.some((f) => f.rule === flags.until)) {
+        const v = replayOf(store, query);
+        if (v.note) this.note(v.note);
+        for (const s of v.steps) {
+          this.out(flags.json ? replayStepJson(s, v.boot) : replayStepText(s));
+          if (s.stops) {
             this.note(`stopped at the first ${flags.until} finding`);
             return;
           }
-          if (prompt) {
-            // Enter steps on; Ctrl+D (end of input) ends the replay.
-            const go = await prompt.question('').then(
-              () => true,
-              () => false,
-            );
-            if (!go) return;
-          }
+          // Enter steps on; Ctrl+D (end of input) ends the replay.
+          if (prompt && !(await prompt.question('').then(() => true, () => false))) return;
         }
-        if (toNs === undefined) for (const f of w.end()) if (flags.until === undefined || f.rule === flags.until) this.out(flags.json ? JSON.stringify({ finding: f.id, message: f.message }) : `at the end of the boot: !! ${f.severity} ${f.id}: ${f.message}`);
+        for (const f of v.end()) this.out(flags.json ? replayEndJson(f) : replayEndText(f));
       });
     } finally {
       prompt?.close();

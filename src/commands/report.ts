@@ -12,14 +12,11 @@ export default class Report extends KvmlogCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Report);
-    const { listBoots, resolveBoot } = await import('../store/read.js');
-    const { timelineOf } = await import('../app/timeline.js');
+    const { timelines } = await import('../app/timeline.js');
     const { reportHtml } = await import('../render/report-html.js');
     const { writeWhole } = await import('../cli/output.js');
-    const html = await this.withStore(flags.db, 'read', (store) => {
-      const boots = flags.boot === undefined ? listBoots(store) : [resolveBoot(store, flags.boot).boot];
-      return reportHtml(`kvmlog report: ${flags.db}`, boots.map((boot) => ({ boot, timeline: timelineOf(store, boot) })));
-    });
+    const boots = await this.withStore(flags.db, 'read', (store) => timelines(store, flags.boot));
+    const html = reportHtml(`kvmlog report: ${flags.db}`, boots);
     await writeWhole(flags.output, html);
     this.note(`${flags.output}: ${Math.round(html.length / 1024)} kB`);
   }

@@ -10,16 +10,11 @@ export default class Reproduce extends KvmlogCommand {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Reproduce);
-    const { locate, reproduce } = await import('../app/diagnose.js');
-    const { eventJson } = await import('../render/events.js');
+    const { reproduceFinding } = await import('../app/diagnose.js');
+    const { reproducerLines } = await import('../render/export.js');
     const { writeWhole } = await import('../cli/output.js');
-    const r = await this.withStore(flags.db, 'read', (store) => {
-      const l = locate(store, args.finding);
-      return { l, ...reproduce(l) };
-    });
-    const header = { type: 'kvmlog.boot', boot: r.l.boot.id, kernel: r.l.boot.kernel, era: r.l.boot.era, host: r.l.boot.host, kind: r.l.boot.kind };
-    const lines = [JSON.stringify(header), ...r.events.map((e) => JSON.stringify(eventJson(e, null)))];
-    await writeWhole(flags.output, `${lines.join('\n')}\n`);
+    const r = await this.withStore(flags.db, 'read', (store) => reproduceFinding(store, args.finding));
+    await writeWhole(flags.output, `${reproducerLines(r.boot, r.events).join('\n')}\n`);
     const pct = ((100 * r.events.length) / r.from).toFixed(1);
     this.note(`${args.finding}: ${r.from} events → ${r.events.length} (${pct}%), written to ${flags.output}`);
     if (flags.json) this.out(JSON.stringify({ finding: args.finding, events: r.from, kept: r.events.length, file: flags.output }));

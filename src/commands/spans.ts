@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { KvmlogCommand } from '../cli/base.js';
-import { TIME_HELP, inBoot, whenFlag } from '../cli/time-flag.js';
-import { SPAN_KINDS } from '../model/projection.js';
+import { TIME_HELP, whenFlag } from '../cli/time-flag.js';
+import { SPAN_KINDS, type SpanKind } from '../model/projection.js';
 
 export default class Spans extends KvmlogCommand {
   static override summary = 'List the intervals during which each CPU was online, post-VMXON, or TDX-initialized.';
@@ -19,27 +19,12 @@ TIME is ${TIME_HELP}.`;
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Spans);
-    const from = whenFlag('--from', flags.from);
-    const to = whenFlag('--to', flags.to);
-    const { resolveBoot } = await import('../store/read.js');
-    const { readSpans } = await import('../store/projections.js');
-    const { formatNs } = await import('../model/time.js');
-    const { table } = await import('../render/table.js');
-    await this.withStore(flags.db, 'read', (store) => {
-      const { boot, note } = resolveBoot(store, flags.boot);
-      if (note) this.note(note);
-      const spans = readSpans(store, {
-        boot: boot.id,
-        kind: flags.kind as (typeof SPAN_KINDS)[number] | undefined,
-        cpu: flags.cpu,
-        fromNs: inBoot('--from', from, boot),
-        toNs: inBoot('--to', to, boot),
-      });
-      if (flags.json) {
-        for (const s of spans) this.out(JSON.stringify({ boot: boot.id, cpu: s.cpu, kind: s.kind, fromNs: s.fromNs.toString(), toNs: s.toNs?.toString() ?? null, fromSeq: s.fromSeq, toSeq: s.toSeq }));
-        return;
-      }
-      this.out(table(['CPU', 'KIND', 'FROM (s)', 'TO (s)', 'EVENTS'], spans.map((s) => [s.cpu, s.kind, formatNs(s.fromNs), s.toNs === null ? 'open' : formatNs(s.toNs), `#${s.fromSeq}..${s.toSeq === null ? '' : `#${s.toSeq}`}`])));
-    });
+    const query = { boot: flags.boot, kind: flags.kind as SpanKind | undefined, cpu: flags.cpu, from: whenFlag('--from', flags.from), to: whenFlag('--to', flags.to) };
+    const { spansOf } = await import('../app/spans.js');
+    const { spansJson, spansText } = await import('../render/spans.js');
+    const v = await this.withStore(flags.db, 'read', (store) => spansOf(store, query));
+    if (v.note) this.note(v.note);
+    if (flags.json) for (const line of spansJson(v)) this.out(line);
+    else this.out(spansText(v));
   }
 }

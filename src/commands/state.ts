@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { KvmlogCommand } from '../cli/base.js';
-import { TIME_HELP, inBoot, whenFlag } from '../cli/time-flag.js';
+import { TIME_HELP, whenFlag } from '../cli/time-flag.js';
 
 export default class State extends KvmlogCommand {
   static override summary = "Show the host's virtualization state at an instant.";
@@ -24,14 +24,10 @@ TIME is ${TIME_HELP}.`;
   async run(): Promise<void> {
     const { flags } = await this.parse(State);
     const at = whenFlag('--at', flags.at);
-    const { resolveBoot } = await import('../store/read.js');
-    const { stateAt } = await import('../app/state-at.js');
+    const { stateOf } = await import('../app/state-at.js');
     const { stateJson, stateText } = await import('../render/state.js');
-    const s = await this.withStore(flags.db, 'read', (store) => {
-      const { boot, note } = resolveBoot(store, flags.boot);
-      if (note) this.note(note);
-      return stateAt(store, boot, inBoot('--at', at, boot)!);
-    });
+    const s = await this.withStore(flags.db, 'read', (store) => stateOf(store, { boot: flags.boot, at: at! }));
+    if (s.note) this.note(s.note);
     if (s.stale) this.note(`boot ${s.boot.id}: its stored checkpoints are from another kvmlog version, so the state was folded from the start; kvmlog rebuild updates them`);
     this.out(flags.json ? JSON.stringify(stateJson(s)) : stateText(s));
   }

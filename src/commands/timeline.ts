@@ -1,8 +1,6 @@
 import { Flags } from '@oclif/core';
 import { KvmlogCommand } from '../cli/base.js';
-import { TIME_HELP, inBoot, whenFlag } from '../cli/time-flag.js';
-import { KvmlogError } from '../errors.js';
-import { formatNs } from '../model/time.js';
+import { TIME_HELP, whenFlag } from '../cli/time-flag.js';
 
 export default class Timeline extends KvmlogCommand {
   static override summary = 'Draw a boot in the terminal: a lane per CPU (online, post-VMXON, TDX, unknown), the usage count, and the panic, kexec and findings.';
@@ -19,21 +17,12 @@ TIME is ${TIME_HELP}.`;
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Timeline);
-    const from = whenFlag('--from', flags.from);
-    const to = whenFlag('--to', flags.to);
-    const { resolveBoot } = await import('../store/read.js');
-    const { timelineOf } = await import('../app/timeline.js');
-    const { timelineText } = await import('../render/timeline-text.js');
-    await this.withStore(flags.db, 'read', (store) => {
-      const { boot, note } = resolveBoot(store, flags.boot);
-      if (note) this.note(note);
-      const t = timelineOf(store, boot);
-      const fromNs = inBoot('--from', from, boot) ?? t.firstNs;
-      const toNs = inBoot('--to', to, boot) ?? t.lastNs;
-      if (toNs < fromNs) throw new KvmlogError('usage', `--to ${flags.to} is before --from ${flags.from ?? formatNs(fromNs)}`);
-      const title = `boot ${boot.id} (${boot.kernel ?? 'kernel unknown'}, era ${boot.era ?? 'unknown'}, ${boot.kind})`;
-      const colour = process.stdout.isTTY === true && process.env['NO_COLOR'] === undefined;
-      this.out(timelineText(t, { fromNs, toNs, width: flags.width ?? process.stdout.columns ?? 100, colour, title }));
-    });
+    const query = { boot: flags.boot, from: whenFlag('--from', flags.from), to: whenFlag('--to', flags.to) };
+    const { timelineWindow } = await import('../app/timeline.js');
+    const { timelineWindowText } = await import('../render/timeline-text.js');
+    const v = await this.withStore(flags.db, 'read', (store) => timelineWindow(store, query));
+    if (v.note) this.note(v.note);
+    const colour = process.stdout.isTTY === true && process.env['NO_COLOR'] === undefined;
+    this.out(timelineWindowText(v, { width: flags.width ?? process.stdout.columns ?? 100, colour }));
   }
 }

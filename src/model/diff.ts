@@ -2,6 +2,8 @@
 import { type HostState, UNKNOWN_CPU } from './state.js';
 
 export interface Change {
+  /** The CPU whose state changed; null for the host's own state (kvm, tdx, system). */
+  readonly cpu: number | null;
   readonly path: string;
   readonly from: string;
   readonly to: string;
@@ -12,8 +14,8 @@ const show = (v: unknown): string => (v === null || v === undefined ? 'unknown' 
 export function diff(before: HostState, after: HostState): Change[] {
   if (before === after) return [];
   const out: Change[] = [];
-  const field = (path: string, a: unknown, b: unknown) => {
-    if (a !== b) out.push({ path, from: show(a), to: show(b) });
+  const field = (path: string, a: unknown, b: unknown, cpu: number | null = null) => {
+    if (a !== b) out.push({ cpu, path, from: show(a), to: show(b) });
   };
   field('kvm.loaded', before.kvm.loaded, after.kvm.loaded);
   field('kvm.usageCount', before.kvm.usageCount, after.kvm.usageCount);
@@ -25,9 +27,9 @@ export function diff(before: HostState, after: HostState): Change[] {
   for (const cpu of cpus) {
     const a = before.cpus.get(cpu) ?? UNKNOWN_CPU;
     const b = after.cpus.get(cpu) ?? UNKNOWN_CPU;
-    field(`cpu${cpu}.online`, a.online, b.online);
-    field(`cpu${cpu}.virt`, a.virt, b.virt);
-    field(`cpu${cpu}.tdx`, a.tdx, b.tdx);
+    field(`cpu${cpu}.online`, a.online, b.online, cpu);
+    field(`cpu${cpu}.virt`, a.virt, b.virt, cpu);
+    field(`cpu${cpu}.tdx`, a.tdx, b.tdx, cpu);
   }
   return out;
 }

@@ -1,10 +1,10 @@
 import { formatNs } from '../model/time.js';
 import { formatWall } from '../model/wall.js';
-import type { BootRow } from '../store/read.js';
+import type { Boot } from '../model/boot.js';
 import { table } from './table.js';
 
 /** The `boots --json` contract (DESIGN.md). */
-export function bootsJson(boots: readonly BootRow[]): object[] {
+export function bootsJson(boots: readonly Boot[]): object[] {
   return boots.map((b) => ({
     id: b.id,
     host: b.host,
@@ -18,7 +18,7 @@ export function bootsJson(boots: readonly BootRow[]): object[] {
   }));
 }
 
-export function bootsText(boots: readonly BootRow[]): string {
+export function bootsText(boots: readonly Boot[]): string {
   if (boots.length === 0) return 'no boots yet (kvmlog import FILE)';
   return table(
     ['BOOT', 'HOST', 'KIND', 'KERNEL', 'ERA', 'BOOTED AT (UTC)', 'FIRST (s)', 'LAST (s)', 'EVENTS', 'PREVIOUS'],

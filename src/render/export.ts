@@ -1,15 +1,16 @@
 /** kvmlog's own events as files for other tools: NDJSON (re-importable, with the hash chain) and CSV. */
 import { stringify } from 'csv-stringify/sync';
 import type { EventRecord } from '../model/event.js';
-import type { BootRow } from '../store/read.js';
+import type { Boot } from '../model/boot.js';
+import type { ExportedBoot } from '../app/export.js';
 import { eventJson } from './events.js';
 
 /** The header line of a boot in kvmlog NDJSON: what an import needs to place its events (as `reproduce` writes). */
-export function bootHeader(b: BootRow): string {
+export function bootHeader(b: Boot): string {
   return JSON.stringify({ type: 'kvmlog.boot', boot: b.id, kernel: b.kernel, era: b.era, host: b.host, kind: b.kind });
 }
 
-export const ndjsonLine = (r: EventRecord, b: BootRow): string => JSON.stringify(eventJson(r, b.bootWallNs));
+export const ndjsonLine = (r: EventRecord, b: Boot): string => JSON.stringify(eventJson(r, b.bootWallNs));
 
 export const CSV_COLUMNS = ['seq', 'boot', 'time_ns', 'cpu', 'type', 'fields', 'source', 'source_sha256', 'line', 'raw', 'hash'] as const;
 
@@ -22,4 +23,19 @@ export function csvRow(r: EventRecord): string {
   const { type, ...fields } = r.event;
   const cpu = 'cpu' in fields && typeof fields.cpu === 'number' ? fields.cpu : '';
   return stringify([[r.seq, r.boot, r.timeNs.toString(), cpu, type, JSON.stringify(fields), r.provenance.path, r.provenance.sourceSha256, r.provenance.line, r.provenance.raw, r.chain?.hash ?? '']], { eof: false });
+}
+
+/** Every line of an NDJSON (a boot header, then its events, per boot) or CSV (a header, then a row per event) export. */
+export function exportLines(format: 'ndjson' | 'csv', boots: readonly ExportedBoot[]): string[] {
+  const lines = format === 'csv' ? [csvHeader()] : [];
+  for (const { boot, events } of boots) {
+    if (format === 'ndjson') lines.push(bootHeader(boot));
+    for (const r of events) lines.push(format === 'ndjson' ? ndjsonLine(r, boot) : csvRow(r));
+  }
+  return lines;
+}
+
+/** A reproducer (`kvmlog reproduce`): the boot's header, then the events kept, without wall-clock times. */
+export function reproducerLines(boot: Boot, events: readonly EventRecord[]): string[] {
+  return [bootHeader(boot), ...events.map((e) => JSON.stringify(eventJson(e, null)))];
 }

@@ -1,6 +1,4 @@
-import type { BootFindings, Located } from '../app/diagnose.js';
-import type { Change } from '../model/diff.js';
-import { formatChange } from '../model/diff.js';
+import type { BootFindings, Explained } from '../app/diagnose.js';
 import type { EventRecord } from '../model/event.js';
 import type { Finding } from '../model/rules/rule.js';
 import { type HostState, cpuState } from '../model/state.js';
@@ -34,7 +32,8 @@ export function findingsText(all: readonly BootFindings[]): string {
   return `${table(['SEVERITY', 'FINDING', 'BOOT', 'AT (s)', 'CPU', 'WHAT'], rows)}\n\n${counted}\nkvmlog explain FINDING shows the evidence.`;
 }
 
-export function explainText(l: Located, around: { before: HostState; after: HostState }): string {
+export function explainText(l: Explained): string {
+  const around = l;
   const f: Finding = l.finding;
   const bySeq = new Map(l.events.map((e) => [e.seq, e]));
   const evidence = f.events.map((s) => bySeq.get(s)!).filter(Boolean);
@@ -83,8 +82,12 @@ function provenanceLines(e: EventRecord): string[] {
   }
 }
 
-export function replayLine(r: EventRecord, changes: readonly Change[], findings: readonly Finding[]): string {
-  const head = `${formatNs(r.timeNs).padStart(16)}  #${String(r.seq).padEnd(6)} ${describeEvent(r.event)}`;
-  const more = [...changes.map((c) => `${' '.repeat(26)}${formatChange(c)}`), ...findings.map((f) => `${' '.repeat(26)}!! ${f.severity} ${f.id}: ${f.message}`)];
-  return [head, ...more].join('\n');
+/** `explain --json`: the finding as `check --json` prints it, with each piece of evidence as it stood in the input. */
+export function explainJson(l: Explained): object {
+  const bySeq = new Map(l.events.map((e) => [e.seq, e]));
+  const evidence = l.finding.events.map((s) => {
+    const e = bySeq.get(s)!;
+    return { seq: s, timeNs: e.timeNs.toString(), ...e.event, source: { path: e.provenance.path, line: e.provenance.line }, raw: e.provenance.raw };
+  });
+  return { ...(findingsJson([{ boot: l.boot, findings: [l.finding] }]) as { findings: object[] }).findings[0], evidence };
 }

@@ -5,6 +5,7 @@
  * the nanoseconds stay exact in each event's args.
  */
 import type { CpuState } from '../model/state.js';
+import type { BootTimeline } from '../app/timeline.js';
 import type { Interval, Timeline } from '../model/timeline.js';
 
 export interface TraceEvent {
@@ -86,4 +87,10 @@ function slices(lane: readonly Interval[], value: (s: CpuState) => string | null
   }
   if (cur !== null) out.push(cur);
   return out;
+}
+
+/** The whole export: one document, a process per boot. */
+export function perfettoDocument(boots: readonly BootTimeline[]): string {
+  const events = perfettoEvents(boots.map(({ boot: b, timeline }) => ({ label: `boot ${b.id} ${b.kernel ?? ''} (${b.kind})`.replace(/\s+/g, ' '), timeline })));
+  return JSON.stringify({ displayTimeUnit: 'ns', traceEvents: events });
 }

@@ -10,12 +10,12 @@ import type { CpuState } from '../model/state.js';
 import { formatNs } from '../model/time.js';
 import { type Marker, type Timeline, laneAt } from '../model/timeline.js';
 import { formatWall } from '../model/wall.js';
-import type { BootRow } from '../store/read.js';
+import type { Boot } from '../model/boot.js';
 import { describeEvent } from './events.js';
 import { GLYPHS, glyphOf } from './timeline-text.js';
 
 export interface ReportBoot {
-  readonly boot: BootRow;
+  readonly boot: Boot;
   readonly timeline: Timeline;
 }
 
@@ -131,7 +131,7 @@ ${svg.join('\n')}
 </svg>`;
 }
 
-function summary(b: BootRow, t: Timeline): string {
+function summary(b: Boot, t: Timeline): string {
   const rows: [string, string][] = [
     ['host', b.host],
     ['kernel', `${b.kernel ?? 'unknown'} (era ${b.era ?? 'unknown'})`],

@@ -2,6 +2,7 @@
  * The timeline in a terminal: one lane per CPU, a column per slice of the window, a glyph per state — ASCII,
  * readable without colour and pasteable into a bug report; coloured on a terminal.
  */
+import type { TimelineWindow } from '../app/timeline.js';
 import type { CpuState } from '../model/state.js';
 import { formatNs } from '../model/time.js';
 import { type Interval, type Marker, type Timeline, laneAt } from '../model/timeline.js';
@@ -50,6 +51,13 @@ function dominant(lane: readonly Interval[], from: bigint, to: bigint): CpuState
     if (len > bestLen) [best, bestLen] = [i.state, len];
   }
   return best;
+}
+
+/** `kvmlog timeline`: a boot's window, titled with the boot. */
+export function timelineWindowText(v: TimelineWindow, o: { readonly width: number; readonly colour: boolean }): string {
+  const b = v.boot;
+  const title = `boot ${b.id} (${b.kernel ?? 'kernel unknown'}, era ${b.era ?? 'unknown'}, ${b.kind})`;
+  return timelineText(v.timeline, { fromNs: v.fromNs, toNs: v.toNs, width: o.width, colour: o.colour, title });
 }
 
 export function timelineText(t: Timeline, o: TextOptions): string {

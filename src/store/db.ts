@@ -231,3 +231,21 @@ async function executedMigrations(store: Store): Promise<string[]> {
   }
   return (store.raw.prepare('SELECT name FROM kysely_migration').all() as { name: string }[]).map((r) => r.name);
 }
+
+/** Runs `fn` in one write transaction: all of it is stored, or none. */
+export function inTransaction<T>(store: Store, fn: () => T): T {
+  return store.raw.transaction(fn)();
+}
+
+/**
+ * Runs `fn` in one read transaction: everything it reads is one snapshot, whatever an import running meanwhile
+ * appends. The one way reads open their snapshot.
+ */
+export async function inSnapshot<T>(store: Store, fn: () => Promise<T> | T): Promise<T> {
+  store.raw.exec('BEGIN');
+  try {
+    return await fn();
+  } finally {
+    if (store.raw.inTransaction) store.raw.exec('COMMIT');
+  }
+}

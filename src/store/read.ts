@@ -5,6 +5,7 @@
 import type { Compilable } from 'kysely';
 import { sql } from 'kysely';
 import { KvmlogError } from '../errors.js';
+import type { Boot } from '../model/boot.js';
 import type { Era } from '../model/era.js';
 import type { BootKind, EventRecord, EventType, LifecycleEvent } from '../model/event.js';
 import { GENESIS } from '../model/chain.js';
@@ -22,24 +23,8 @@ export function* iterate(store: Store, query: Compilable): Generator<Row> {
 const num = (v: unknown): number => Number(v as bigint);
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v as bigint));
 
-export interface BootRow {
-  readonly id: string;
-  readonly host: string;
-  readonly kind: BootKind;
-  readonly kernel: string | null;
-  readonly era: Era | null;
-  readonly cmdline: string | null;
-  readonly previous: string | null;
-  readonly firstNs: bigint | null;
-  readonly lastNs: bigint | null;
-  readonly events: number;
-  /** Wall-clock time of kernel time 0 (ns since the epoch), where an input showed it. */
-  readonly bootWallNs: bigint | null;
-  /** The highest sequence number in the boot: which boot was written last. */
-  readonly lastSeq: number;
-}
 
-export function listBoots(store: Store): BootRow[] {
+export function listBoots(store: Store): Boot[] {
   // Boot statistics come from the projection (kept by every import): no scan of the events.
   const q = store.db
     .selectFrom('boots as b')
@@ -64,7 +49,7 @@ export function listBoots(store: Store): BootRow[] {
 }
 
 export interface ResolvedBoot {
-  readonly boot: BootRow;
+  readonly boot: Boot;
   /** Said on stderr when kvmlog chose the boot for the user. */
   readonly note: string | null;
 }
@@ -179,4 +164,15 @@ export function sourceByHash(store: Store, sha256: string): { id: number; path: 
   const q = store.db.selectFrom('sources').select(['id', 'path', 'imported_at']).where('sha256', '=', sha256);
   for (const r of iterate(store, q)) return { id: num(r['id']), path: r['path'] as string, importedAt: r['imported_at'] as string };
   return null;
+}
+
+/** The boot an event belongs to, by its sequence number; null when the store holds no such event. */
+export function bootOfEvent(store: Store, seq: number): string | null {
+  const row = prepared(store, 'SELECT boot_id FROM events WHERE seq = ?').get(seq) as { boot_id: string } | undefined;
+  return row?.boot_id ?? null;
+}
+
+/** Whether the store holds a boot of exactly this id. */
+export function hasBoot(store: Store, id: string): boolean {
+  return prepared(store, 'SELECT 1 FROM boots WHERE id = ?').get(id) !== undefined;
 }

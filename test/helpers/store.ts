@@ -1,4 +1,5 @@
 /** The real store and importer in-process, on a fresh SQLite file per test: faster than the CLI, same code. */
+import type { Boot } from '../../src/model/boot.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +8,7 @@ import { stateAt } from '../../src/app/state-at.js';
 import type { EventRecord } from '../../src/model/event.js';
 import { parseTime } from '../../src/model/time.js';
 import { type Store, openStore } from '../../src/store/db.js';
-import { type BootRow, listBoots, readEvents } from '../../src/store/read.js';
+import { listBoots, readEvents } from '../../src/store/read.js';
 
 export interface TestStore {
   readonly store: Store;
@@ -15,7 +16,7 @@ export interface TestStore {
   import(path: string, opts?: ImportOptions): Promise<Extract<ImportResult, { kind: 'imported' }>>;
   /** Writes `text` to a file in the test's directory and imports it. */
   importText(name: string, text: string, opts?: ImportOptions): Promise<Extract<ImportResult, { kind: 'imported' }>>;
-  boots(): BootRow[];
+  boots(): Boot[];
   events(boot: string): EventRecord[];
   virt(boot: string, at: string): Record<number, string>;
   online(boot: string, at: string): Record<number, boolean | null>;
