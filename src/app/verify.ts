@@ -5,7 +5,7 @@
 import { stat } from 'node:fs/promises';
 import { KvmlogError } from '../errors.js';
 import { readLineBatches } from '../ingest/lines.js';
-import { exportedEvent } from '../ingest/read-ndjson.js';
+import { BOOT_HEADER_TYPE, eventPart } from '../model/export-line.js';
 import type { EventType, LifecycleEvent } from '../model/event.js';
 import { GENESIS, chainHash } from '../model/chain.js';
 import { chainRows } from '../store/chain-rows.js';
@@ -73,7 +73,7 @@ export async function verifyExport(path: string): Promise<ExportVerdict> {
       first = { line: no, seq: null, why: 'not JSON' };
       return;
     }
-    if (o['type'] === 'kvmlog.boot') return;
+    if (o['type'] === BOOT_HEADER_TYPE) return;
     const chain = o['chain'] as { prev?: unknown; hash?: unknown } | undefined;
     const source = o['source'] as { sha256?: unknown; line?: unknown } | undefined;
     const seq = typeof o['seq'] === 'number' ? o['seq'] : null;
@@ -86,7 +86,7 @@ export async function verifyExport(path: string): Promise<ExportVerdict> {
       first = { line: no, seq, why: 'timeNs is not a decimal number of nanoseconds' };
       return;
     }
-    const event = exportedEvent(o) as LifecycleEvent;
+    const event = eventPart(o) as unknown as LifecycleEvent;
     const hash = chainHash(chain.prev, { boot: String(o['boot']), timeNs, event, source: source.sha256, line: source.line, raw: String(o['raw']) });
     if (hash !== chain.hash) first = { line: no, seq, why: 'its hash does not match its content and chain.prev: the event was changed' };
     else if (seq !== null) seen.push({ no, seq, prev: chain.prev, hash: chain.hash });

@@ -35,11 +35,11 @@ Event types: ${EVENT_TYPES.join(', ')}`;
     });
     const query = { boot: flags.boot, from: whenFlag('--from', flags.from), to: whenFlag('--to', flags.to), cpu: flags.cpu, types, limit: flags.limit, withChain: flags.json };
     const { eventsOf } = await import('../app/events.js');
-    const { eventJson, eventLine } = await import('../render/events.js');
+    const { eventJsonLine, eventLine } = await import('../render/events.js');
     await this.withStore(flags.db, 'read', (store) => {
       const { boot, note, events } = eventsOf(store, query);
       if (note) this.note(note);
-      for (const r of events) this.out(flags.json ? JSON.stringify(eventJson(r, boot.bootWallNs)) : eventLine(r, boot.bootWallNs));
+      for (const r of events) this.out(flags.json ? eventJsonLine(r, boot.bootWallNs) : eventLine(r, boot.bootWallNs));
     });
   }
 }

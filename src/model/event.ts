@@ -80,6 +80,85 @@ export function isEventType(s: string): s is EventType {
   return (EVENT_TYPES as readonly string[]).includes(s);
 }
 
+/** A field's check: true when the value is of the catalogue's type for that field. */
+type Check = (v: unknown) => boolean;
+
+const int: Check = (v) => Number.isSafeInteger(v);
+const count: Check = (v) => Number.isSafeInteger(v) && (v as number) >= 0;
+const str: Check = (v) => typeof v === 'string';
+const orNull =
+  (c: Check): Check =>
+  (v) =>
+    v === null || c(v);
+const oneOf =
+  (...values: readonly string[]): Check =>
+  (v) =>
+    typeof v === 'string' && values.includes(v);
+const stringMap: Check = (v) => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
+
+/** A CPU id: an integer from 0 (a cap on how large is the importer's business: impossibleCpu). */
+const cpu = count;
+const vendor = oneOf('vmx', 'svm', 'unknown');
+
+/** Every field of every event type, with its type: the catalogue as a validator. */
+const FIELDS: { readonly [T in EventType]: Readonly<Record<Exclude<keyof Extract<LifecycleEvent, { type: T }>, 'type'>, Check>> } = {
+  boot: { kernel: orNull(str), cmdline: orNull(str), kind: oneOf('normal', 'kdump') },
+  'cpu.online': { cpu },
+  'cpu.offline': { cpu },
+  'cpuhp.callback': { cpu, callback: str, phase: oneOf('enter', 'exit'), target: orNull(int), step: orNull(int), ret: orNull(int) },
+  'kvm.module': { module: str, action: oneOf('load', 'unload'), params: stringMap },
+  'kvm.usage': { from: orNull(int), to: int },
+  'kvm.cpuhp': { action: oneOf('register', 'remove'), state: str },
+  'virt.enable': { cpu, vendor, ret: orNull(int) },
+  'virt.disable': { cpu, vendor },
+  'virt.enable_failed': { cpu, ret: orNull(int) },
+  'virt.emergency_disable': { cpu },
+  'kvm.shutdown': {},
+  'tdx.cpu_enable': { cpu, ret: orNull(int) },
+  'tdx.module_init': { result: oneOf('initialized', 'failed'), errno: orNull(int), version: orNull(str) },
+  'vm.create': { pid: orNull(count) },
+  'vm.destroy': { pid: orNull(count) },
+  'system.state': { state: oneOf('restart', 'halt', 'power_off', 'suspend', 'resume') },
+  'kexec.load': { kind: oneOf('normal', 'crash') },
+  'kexec.start': { kind: oneOf('normal', 'crash') },
+  panic: { message: str },
+  'crash.nmi': { cpu },
+  'trace.lost': { cpu: orNull(cpu), count: orNull(count) },
+  marker: { text: str },
+};
+
+/** A value as a warning shows it: its JSON, cut short. */
+function shown(v: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(v) ?? String(v);
+  } catch {
+    text = typeof v;
+  }
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+export type ParsedEvent = { readonly ok: true; readonly event: LifecycleEvent } | { readonly ok: false; readonly message: string };
+
+/**
+ * Outside input made an event: checked against the catalogue, every field present and of its type, no field
+ * the catalogue does not know. A cast is not a check: a line without `cpu` would be filed under CPU undefined.
+ */
+export function parseEvent(o: Readonly<Record<string, unknown>>): ParsedEvent {
+  const type = o['type'];
+  if (typeof type !== 'string' || !isEventType(type)) return { ok: false, message: `not an event type of the catalogue: ${JSON.stringify(type) ?? 'none'}` };
+  const fields: Readonly<Record<string, Check>> = FIELDS[type];
+  for (const [k, check] of Object.entries(fields)) {
+    if (!(k in o)) return { ok: false, message: `${type} without its ${k}` };
+    if (!check(o[k])) return { ok: false, message: `${type} with ${k} ${shown(o[k])}, not of its type` };
+  }
+  const unknown = Object.keys(o).find((k) => k !== 'type' && !(k in fields));
+  if (unknown !== undefined) return { ok: false, message: `${type} with a field the catalogue does not know: ${shown(unknown)}` };
+  const event: Record<string, unknown> = { type };
+  for (const k of Object.keys(fields)) event[k] = o[k];
+  return { ok: true, event: event as LifecycleEvent };
+}
+
 /** The CPU an event is about, if it is a per-CPU event. */
 export function subjectCpu(e: LifecycleEvent): number | null {
   return 'cpu' in e ? e.cpu : null;

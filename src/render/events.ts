@@ -1,24 +1,7 @@
 import type { EventRecord, LifecycleEvent } from '../model/event.js';
+import { encodeEvent } from '../model/export-line.js';
 import { formatNs } from '../model/time.js';
 import { formatWall } from '../model/wall.js';
-
-/**
- * One NDJSON line of `events --json`: the catalogue event plus sequence, boot, exact kernel time, the wall
- * clock where the boot has an anchor, provenance (with the input file's SHA-256), and — where read — the event's
- * place in the store's hash chain, so that the line can be verified without the store (`kvmlog verify FILE`).
- */
-export function eventJson(r: EventRecord, bootWallNs: bigint | null): object {
-  return {
-    seq: r.seq,
-    boot: r.boot,
-    timeNs: r.timeNs.toString(),
-    ...(bootWallNs === null ? {} : { wallClock: formatWall(bootWallNs + r.timeNs) }),
-    ...r.event,
-    source: { path: r.provenance.path, line: r.provenance.line, sha256: r.provenance.sourceSha256 },
-    raw: r.provenance.raw,
-    ...(r.chain === undefined ? {} : { chain: r.chain }),
-  };
-}
 
 /** `cpuhp.callback cpu=2 callback=kvm_online_cpu phase=exit ret=0` */
 export function describeEvent(e: LifecycleEvent): string {
@@ -28,6 +11,9 @@ export function describeEvent(e: LifecycleEvent): string {
     .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
   return [type, ...parts].join(' ');
 }
+
+/** `events --json`: one line of kvmlog's NDJSON. */
+export const eventJsonLine = (r: EventRecord, bootWallNs: bigint | null): string => JSON.stringify(encodeEvent(r, bootWallNs));
 
 export function eventLine(r: EventRecord, bootWallNs: bigint | null): string {
   const wall = bootWallNs === null ? '' : `${formatWall(bootWallNs + r.timeNs).slice(0, 26)}Z  `;

@@ -3,14 +3,9 @@ import { stringify } from 'csv-stringify/sync';
 import type { EventRecord } from '../model/event.js';
 import type { Boot } from '../model/boot.js';
 import type { ExportedBoot } from '../app/export.js';
-import { eventJson } from './events.js';
+import { encodeBootHeader, encodeEvent } from '../model/export-line.js';
 
-/** The header line of a boot in kvmlog NDJSON: what an import needs to place its events (as `reproduce` writes). */
-export function bootHeader(b: Boot): string {
-  return JSON.stringify({ type: 'kvmlog.boot', boot: b.id, kernel: b.kernel, era: b.era, host: b.host, kind: b.kind });
-}
-
-export const ndjsonLine = (r: EventRecord, b: Boot): string => JSON.stringify(eventJson(r, b.bootWallNs));
+const ndjsonLine = (r: EventRecord, b: Boot): string => JSON.stringify(encodeEvent(r, b.bootWallNs));
 
 export const CSV_COLUMNS = ['seq', 'boot', 'time_ns', 'cpu', 'type', 'fields', 'source', 'source_sha256', 'line', 'raw', 'hash'] as const;
 
@@ -29,7 +24,7 @@ export function csvRow(r: EventRecord): string {
 export function exportLines(format: 'ndjson' | 'csv', boots: readonly ExportedBoot[]): string[] {
   const lines = format === 'csv' ? [csvHeader()] : [];
   for (const { boot, events } of boots) {
-    if (format === 'ndjson') lines.push(bootHeader(boot));
+    if (format === 'ndjson') lines.push(encodeBootHeader(boot));
     for (const r of events) lines.push(format === 'ndjson' ? ndjsonLine(r, boot) : csvRow(r));
   }
   return lines;
@@ -37,5 +32,5 @@ export function exportLines(format: 'ndjson' | 'csv', boots: readonly ExportedBo
 
 /** A reproducer (`kvmlog reproduce`): the boot's header, then the events kept, without wall-clock times. */
 export function reproducerLines(boot: Boot, events: readonly EventRecord[]): string[] {
-  return [bootHeader(boot), ...events.map((e) => JSON.stringify(eventJson(e, null)))];
+  return [encodeBootHeader(boot), ...events.map((e) => JSON.stringify(encodeEvent(e, null)))];
 }

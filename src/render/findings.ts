@@ -1,5 +1,6 @@
 import type { BootFindings, Explained } from '../app/diagnose.js';
 import type { EventRecord } from '../model/event.js';
+import { firstSighting } from '../model/export-line.js';
 import type { Finding } from '../model/rules/rule.js';
 import { type HostState, cpuState } from '../model/state.js';
 import { formatNs } from '../model/time.js';
@@ -72,14 +73,9 @@ export function explainText(l: Explained): string {
  */
 function provenanceLines(e: EventRecord): string[] {
   const here = `    ${e.provenance.path}:${e.provenance.line}: ${e.provenance.raw.trim()}`;
-  if (!e.provenance.raw.startsWith('{')) return [here];
-  try {
-    const o = JSON.parse(e.provenance.raw) as { raw?: unknown; source?: { path?: unknown; line?: unknown } };
-    if (typeof o.raw !== 'string' || typeof o.source?.path !== 'string') return [here];
-    return [`    ${o.source.path}:${String(o.source.line)}: ${o.raw.trim()}`, `    (re-imported from ${e.provenance.path}:${e.provenance.line})`];
-  } catch {
-    return [here];
-  }
+  const first = firstSighting(e.provenance.raw);
+  if (first === null) return [here];
+  return [`    ${first.path}:${String(first.line)}: ${first.raw.trim()}`, `    (re-imported from ${e.provenance.path}:${e.provenance.line})`];
 }
 
 /** `explain --json`: the finding as `check --json` prints it, with each piece of evidence as it stood in the input. */

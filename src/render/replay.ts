@@ -4,7 +4,8 @@ import type { Boot } from '../model/boot.js';
 import { formatChange } from '../model/diff.js';
 import type { Finding } from '../model/rules/rule.js';
 import { formatNs } from '../model/time.js';
-import { describeEvent, eventJson } from './events.js';
+import { encodeEvent } from '../model/export-line.js';
+import { describeEvent } from './events.js';
 
 const INDENT = ' '.repeat(26);
 
@@ -18,7 +19,7 @@ export function replayStepText(s: ReplayStep): string {
 /** The event as `events --json` prints it, with its changes and findings. */
 export function replayStepJson(s: ReplayStep, boot: Boot): string {
   return JSON.stringify({
-    ...eventJson(s.record, boot.bootWallNs),
+    ...encodeEvent(s.record, boot.bootWallNs),
     changes: s.changes.map((c) => ({ path: c.path, from: c.from, to: c.to })),
     findings: s.findings.map((f) => ({ id: f.id, rule: f.rule, severity: f.severity, message: f.message })),
   });

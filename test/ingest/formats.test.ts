@@ -242,8 +242,8 @@ describe("kvmlog's own NDJSON", () => {
     try {
       const r = await source.import(fixture('linux-6.1-qemu', 'ftrace-lifecycle.txt'));
       const boot = r.summary.boots[0]!;
-      const { eventJson } = await import('../../src/render/events.js');
-      const ndjson = source.events(boot).map((e) => JSON.stringify(eventJson(e, null))).join('\n');
+      const { encodeEvent } = await import('../../src/model/export-line.js');
+      const ndjson = source.events(boot).map((e) => JSON.stringify(encodeEvent(e, null))).join('\n');
       const back = await t.importText('export.ndjson', `${ndjson}\n`);
       assert.equal(back.summary.format, 'ndjson');
       assert.deepEqual(back.summary.boots, [boot]);
