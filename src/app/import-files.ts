@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { KvmlogError } from '../errors.js';
-import type { Format } from '../ingest/format.js';
+import type { Format } from '../ingest/formats/registry.js';
 import { type ImportSummary, importLines } from '../ingest/importer.js';
 import { readLineBatches } from '../ingest/lines.js';
 import type { ChainMode } from '../ingest/thread/protocol.js';

@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { KvmlogCommand } from '../cli/base.js';
-import { FORMATS, FORMAT_HELP, type Format } from '../ingest/format.js';
+import { FORMATS, FORMAT_HELP, type Format } from '../ingest/formats/registry.js';
 
 const PROGRESS_FROM_BYTES = 16 << 20;
 

@@ -12,10 +12,10 @@ import { type Era, eraOfKernel } from '../model/era.js';
 import { type BootKind, type LifecycleEvent, subjectCpu } from '../model/event.js';
 import { type Anchor, anchorKey } from './anchor.js';
 import { impossibleCpuMessage, possibleCpu } from './cpus.js';
-import { type DecodedEvent, Decoder, type Outcome } from './decoder.js';
-import { type Format, detectFormat, readerFor } from './format.js';
-import { type Line, type LineBatch, MAX_LINE_BYTES } from './lines.js';
-import type { HotplugStep, Rec } from './record.js';
+import { type DecodedEvent, Decoder, type Outcome } from './decode/decoder.js';
+import { type Format, detectFormat, readerFor } from './formats/registry.js';
+import type { Line, LineBatch } from './lines.js';
+import type { HotplugStep, Rec, RecordSink } from './formats/format.js';
 import { type EventRow, toRow } from './row.js';
 
 /** What is known of a boot's identity when it is placed: a different kernel or command line is a different boot. */
@@ -137,22 +137,9 @@ export async function importLines(batches: AsyncIterable<LineBatch> | Iterable<L
   }
   const reader = readerFor(format);
   const splitter = new BootSplitter(format, sink, opts);
-  const feed = (b: LineBatch) => {
-    if (b.tooLong !== undefined) return splitter.unread(b.firstNo, `a line of ${b.tooLong} bytes, longer than any kernel or journal line (limit ${MAX_LINE_BYTES}): not read`);
-    for (let i = 0; i < b.length; i++) {
-      const start = b.starts[i]!;
-      const end = b.ends[i]!;
-      if (reader.skips?.(b.bytes, start, end)) splitter.skipped();
-      else if (splitter.takesSteps && reader.hotplugStep !== undefined && splitter.step(reader.hotplugStep(b.bytes, start, end))) continue;
-      else {
-        const l = b.line(i);
-        splitter.line(l, reader.readBytes?.(b.bytes, start, end, l) ?? reader.read(l));
-      }
-    }
-  };
-  for (const b of first) feed(b);
+  for (const b of first) reader.readBatch(b, splitter);
   for (let r = await it.next(); !r.done; r = await it.next()) {
-    feed(r.value);
+    reader.readBatch(r.value, splitter);
     splitter.poll();
   }
   splitter.tail(reader.end());
@@ -206,7 +193,7 @@ class Segment {
   }
 }
 
-class BootSplitter {
+class BootSplitter implements RecordSink {
   private seg: Segment;
   private prior: Segment | null = null;
   /** While a capture printed into the input is read, the segment it interrupted. */
@@ -215,7 +202,7 @@ class BootSplitter {
   private readonly placed: string[] = [];
   private lines = 0;
   private context = 0;
-  private other = 0;
+  private otherLines = 0;
   private readonly warnings: Warning[] = [];
   /** A boot asked for and not yet named (ImportSink.requestBoot): its segment's events are held meanwhile. */
   private asked: { readonly seg: Segment; readonly request: BootRequest } | null = null;
@@ -235,9 +222,9 @@ class BootSplitter {
   }
 
   /** A line its reader rejected by its bytes: another subsystem's record. */
-  skipped(): void {
+  other(): void {
     this.lines++;
-    this.other++;
+    this.otherLines++;
   }
 
   /** Between batches: the boot asked for is placed once the sink has named it. */
@@ -266,12 +253,12 @@ class BootSplitter {
    * A hotplug step read from its bytes: what `line` does with the record, if the decoder takes it so (a callback
    * kvmlog does not track); false, and nothing done, to have the line read in full.
    */
-  step(s: HotplugStep | null): boolean {
-    if (s === null || !this.seg.decoder.hotplugStep(s)) return false;
+  step(s: HotplugStep): boolean {
+    if (!this.seg.decoder.hotplugStep(s)) return false;
     this.lines++;
     if (s.timeNs > this.seg.maxTimeNs) this.seg.maxTimeNs = s.timeNs;
     this.seg.lines++;
-    this.other++;
+    this.otherLines++;
     return true;
   }
 
@@ -292,7 +279,7 @@ class BootSplitter {
       lines: this.lines,
       boots: [...new Set(this.placed)],
       context: this.context,
-      other: this.other,
+      other: this.otherLines,
       warnings: this.warnings,
     };
   }
@@ -300,7 +287,7 @@ class BootSplitter {
   private rec(l: Line, r: Rec): void {
     switch (r.kind) {
       case 'other':
-        this.other++;
+        this.otherLines++;
         return;
       case 'context':
         this.context++;
@@ -312,7 +299,7 @@ class BootSplitter {
         this.restart(r.bootId, undefined, true);
         return;
       case 'capture':
-        this.other++;
+        this.otherLines++;
         this.enterCapture();
         return;
       case 'boot-info':
@@ -407,7 +394,7 @@ class BootSplitter {
         this.context++;
         return;
       case 'other':
-        this.other++;
+        this.otherLines++;
         return;
       case 'warning':
         this.warnings.push({ line: l.no, message: o.message });

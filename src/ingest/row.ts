@@ -4,7 +4,7 @@
  */
 import { canonicalParts } from '../model/canonical.js';
 import { type EventType, subjectCpu } from '../model/event.js';
-import type { DecodedEvent } from './decoder.js';
+import type { DecodedEvent } from './decode/decoder.js';
 
 export interface EventRow {
   readonly timeNs: bigint;

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { probeFunction, SYMBOLS } from '../../src/ingest/symbols.js';
+import { probeFunction, SYMBOLS } from '../../src/ingest/decode/symbols.js';
 import { fixture, kvmlog } from '../helpers/cli.js';
 import { testStore } from '../helpers/store.js';
 

@@ -13,8 +13,8 @@ import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { importFile } from '../../src/app/import-files.js';
 import { KvmlogError } from '../../src/errors.js';
-import type { Format } from '../../src/ingest/format.js';
-import { FtraceReader } from '../../src/ingest/read-trace.js';
+import type { Format } from '../../src/ingest/formats/registry.js';
+import { FtraceReader } from '../../src/ingest/formats/ftrace/reader.js';
 import { type TestStore, testStore } from '../helpers/store.js';
 import { fixture } from '../helpers/cli.js';
 

@@ -7,12 +7,12 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { Decoder } from '../../src/ingest/decoder.js';
-import { headNs } from '../../src/ingest/ftrace-bytes.js';
+import { Decoder } from '../../src/ingest/decode/decoder.js';
+import { headNs } from '../../src/ingest/formats/ftrace/bytes.js';
 import { decimalToNs } from '../../src/model/time.js';
 import { readLineBatches, readLineBatchesSync } from '../../src/ingest/lines.js';
-import { FtraceReader } from '../../src/ingest/read-trace.js';
-import type { Rec } from '../../src/ingest/record.js';
+import { FtraceReader } from '../../src/ingest/formats/ftrace/reader.js';
+import type { Rec } from '../../src/ingest/formats/format.js';
 import { scratch } from '../helpers/cli.js';
 import { mutationsOf } from '../helpers/mutate.js';
 

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { detectFormat } from '../../src/ingest/format.js';
-import { parseFtraceLine } from '../../src/ingest/ftrace-line.js';
-import { DmesgReader, KmsgReader } from '../../src/ingest/read-kernel-log.js';
-import type { Rec } from '../../src/ingest/record.js';
-import { intArg, parseArgs, parsePayload } from '../../src/ingest/payload.js';
+import { detectFormat } from '../../src/ingest/formats/registry.js';
+import { parseFtraceLine } from '../../src/ingest/formats/ftrace/grammar.js';
+import { DmesgReader, KmsgReader } from '../../src/ingest/formats/kernel-log.js';
+import type { Rec } from '../../src/ingest/formats/format.js';
+import { intArg, parseArgs, parsePayload } from '../../src/ingest/decode/payload.js';
 
 const record = (text: string) => {
   const l = parseFtraceLine(text);

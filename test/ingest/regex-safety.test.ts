@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { checkSync } from 'recheck';
 import ts from 'typescript';
-import { BUILT_PATTERNS } from '../../src/ingest/read-journal.js';
+import { BUILT_PATTERNS } from '../../src/ingest/formats/journal.js';
+import { TRACEPOINT_SHAPE } from '../../src/ingest/formats/signals.js';
 import { ROOT } from '../helpers/cli.js';
 
 function sourceFiles(dir: string): string[] {
@@ -40,7 +41,8 @@ function literals(): { where: string; source: string; flags: string }[] {
 
 describe('regular expressions run in linear time', () => {
   it('every pattern in src/ is safe from catastrophic backtracking on its worst-case input', () => {
-    const patterns = [...literals(), ...BUILT_PATTERNS.map((re) => ({ where: 'src/ingest/read-journal.ts (built)', source: re.source, flags: re.flags }))];
+    const built = [...BUILT_PATTERNS.map((re) => ({ where: 'src/ingest/formats/journal.ts (built)', re })), { where: 'src/ingest/formats/signals.ts (built)', re: TRACEPOINT_SHAPE }];
+    const patterns = [...literals(), ...built.map(({ where, re }) => ({ where, source: re.source, flags: re.flags }))];
     assert.ok(patterns.length > 50, `found ${patterns.length} patterns`);
     const unsafe: string[] = [];
     for (const p of patterns) {

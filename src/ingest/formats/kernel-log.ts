@@ -4,11 +4,11 @@
  * `makedumpfile --dump-dmesg`, and `/dev/kmsg` records.
  */
 import { parse as parseDate } from 'date-fns/parse';
-import { decimalToNs } from '../model/time.js';
-import type { Line } from './lines.js';
-import { parseLatencyLine } from './ftrace-line.js';
-import { CONTEXT_REC, type LineReader, OTHER_REC, type Rec } from './record.js';
-import { ftraceRec } from './read-trace.js';
+import { decimalToNs } from '../../model/time.js';
+import type { Line } from '../lines.js';
+import { parseLatencyLine } from './ftrace/grammar.js';
+import { CONTEXT_REC, LineByLine, OTHER_REC, type Rec } from './format.js';
+import { ftraceRec } from './ftrace/reader.js';
 import { looksLifecycle } from './signals.js';
 
 // `<6>` level prefix (dmesg -r), then `[ secs.frac]` or dmesg -T's `[Wed Nov 25 11:58:46 2026]`, then the text.
@@ -20,7 +20,7 @@ const LEVEL_ONLY = /^<(\d{1,3})>(.*)$/;
 const DUMP_START = 'Dumping ftrace buffer:';
 const DUMP_RULE = /^-{20,}$/;
 
-export class DmesgReader implements LineReader {
+export class DmesgReader extends LineByLine {
   /** Inside `Dumping ftrace buffer:` … `-----`: the kernel printed its ring buffer in the latency layout. */
   private dump: 'no' | 'header' | 'body' = 'no';
 
@@ -44,9 +44,6 @@ export class DmesgReader implements LineReader {
     return [looksLifecycle(text) ? { kind: 'unreadable', message: 'kernel log line without a timestamp' } : OTHER_REC];
   }
 
-  end(): readonly Rec[] {
-    return [];
-  }
 
   private message(timeNs: bigint | null, wallNs: bigint | null, message: string): Rec {
     if (message === DUMP_START) {
@@ -82,7 +79,7 @@ function isoWallOf(date: string, frac: string, zone: string): bigint | null {
 const KMSG = /^(\d{1,3}),(\d{1,20}),(\d{1,20}),[^;]{0,64};(.*)$/;
 
 /** /dev/kmsg: `<facility*8+level>,<seq>,<usecs>,<flags>[,…];<text>`, dictionary lines start with a space. */
-export class KmsgReader implements LineReader {
+export class KmsgReader extends LineByLine {
   read(line: Line): readonly Rec[] {
     const m = KMSG.exec(line.text);
     if (m) return [{ kind: 'printk', timeNs: BigInt(m[3]!) * 1000n, wallNs: null, message: m[4]! }];
@@ -92,9 +89,6 @@ export class KmsgReader implements LineReader {
     return [broken ? { kind: 'unreadable', message: 'not a /dev/kmsg record' } : OTHER_REC];
   }
 
-  end(): readonly Rec[] {
-    return [];
-  }
 }
 
 export const looksLikeKmsg = (text: string): boolean => KMSG.test(text);

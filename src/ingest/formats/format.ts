@@ -2,9 +2,9 @@
  * What a format reader makes of an input line, before any kernel meaning is given to it: a trace record,
  * a kernel-log message, a boot boundary, an already-decoded kvmlog event, or nothing kvmlog reads.
  */
-import type { Era } from '../model/era.js';
-import type { BootKind, LifecycleEvent } from '../model/event.js';
-import type { Line } from './lines.js';
+import type { Era } from '../../model/era.js';
+import type { BootKind, LifecycleEvent } from '../../model/event.js';
+import { type Line, type LineBatch, MAX_LINE_BYTES } from '../lines.js';
 
 export type Rec =
   /** A trace record: ftrace, trace-cmd, perf script, an ftrace dump on the console, bpftrace. */
@@ -69,28 +69,46 @@ export interface HotplugStep {
   callback: string;
 }
 
+/** Where a reader hands what it read, line by line, in input order. */
+export interface RecordSink {
+  /** The records of one line. */
+  line(l: Line, recs: readonly Rec[]): void;
+  /** A line its reader rejected from its bytes alone: another subsystem's record, counted. */
+  other(): void;
+  /** A line that could not be read at all. */
+  unread(no: number, message: string): void;
+  /** Whether a hotplug step may come without its line (`step`). */
+  readonly takesSteps: boolean;
+  /** A hotplug step read from its bytes, while `takesSteps`: true when taken, and its line needs nothing more. */
+  step(s: HotplugStep): boolean;
+}
+
 /** A format reader: sees every line once, in order; may hold lines that span several (JSON objects). */
 export interface LineReader {
-  read(line: Line): readonly Rec[];
-  /**
-   * The cheap rejection path: true when the line's bytes alone show it is nothing kvmlog reads, so that it is
-   * counted as other and never decoded. Only for certainties: a doubtful line is left to `read`.
-   */
-  skips?(bytes: Buffer, start: number, end: number): boolean;
-  /**
-   * The line's records made from its bytes (and its text, already decoded), exactly as `read` would make them,
-   * only cheaper; null to leave the line to `read`.
-   */
-  readBytes?(bytes: Buffer, start: number, end: number, line: Line): readonly Rec[] | null;
-  /**
-   * The line as a hotplug step, read from its bytes alone, for a caller that needs nothing else of it (its boot
-   * anchored already): asked only right after `skips` declined the same line; null to leave the line to the
-   * other paths. The object is the reader's own, valid until its next call.
-   */
-  hotplugStep?(bytes: Buffer, start: number, end: number): HotplugStep | null;
+  /** Reads a batch's lines, in order, into `out`. */
+  readBatch(b: LineBatch, out: RecordSink): void;
   /** End of input: whatever is still held. */
   end(): readonly Rec[];
 }
+
+/** A reader of one line at a time, as text. */
+export abstract class LineByLine implements LineReader {
+  abstract read(line: Line): readonly Rec[];
+
+  readBatch(b: LineBatch, out: RecordSink): void {
+    if (b.tooLong !== undefined) return out.unread(b.firstNo, tooLongMessage(b.tooLong));
+    for (let i = 0; i < b.length; i++) {
+      const l = b.line(i);
+      out.line(l, this.read(l));
+    }
+  }
+
+  end(): readonly Rec[] {
+    return [];
+  }
+}
+
+export const tooLongMessage = (bytes: number): string => `a line of ${bytes} bytes, longer than any kernel or journal line (limit ${MAX_LINE_BYTES}): not read`;
 
 export const OTHER_REC: Rec = { kind: 'other' };
 export const CONTEXT_REC: Rec = { kind: 'context' };

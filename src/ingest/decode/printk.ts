@@ -2,7 +2,7 @@
  * Kernel log messages that are lifecycle signals, with their exact formats
  * (domain/kernel-lifecycle.md §4.1). One row per message; add rows for new kernels.
  */
-import type { LifecycleEvent } from '../model/event.js';
+import type { LifecycleEvent } from '../../model/event.js';
 
 export type PrintkSignal = { readonly kind: 'events'; readonly events: readonly LifecycleEvent[] } | { readonly kind: 'context' };
 

@@ -4,12 +4,12 @@
  * `kvmlog probes --bpftrace` prints. Lines that are not JSON (bpftrace's own chatter, a text capture) are
  * read as ftrace text.
  */
-import { decodeLine } from '../model/export-line.js';
-import type { Line } from './lines.js';
-import { type LineReader, OTHER_REC, type Rec } from './record.js';
-import { FtraceReader } from './read-trace.js';
+import { decodeLine } from '../../model/export-line.js';
+import type { Line } from '../lines.js';
+import { LineByLine, OTHER_REC, type Rec } from './format.js';
+import { FtraceReader } from './ftrace/reader.js';
 
-export class NdjsonReader implements LineReader {
+export class NdjsonReader extends LineByLine {
   private readonly text = new FtraceReader();
 
   read(line: Line): readonly Rec[] {
@@ -45,9 +45,6 @@ export class NdjsonReader implements LineReader {
     return [OTHER_REC];
   }
 
-  end(): readonly Rec[] {
-    return [];
-  }
 }
 
 export const looksLikeNdjson = (text: string): boolean => /^\{.*"(?:timeNs|type)"/.test(text.trim()) && !/"__CURSOR"/.test(text);

@@ -6,7 +6,7 @@
  *            irq-info off or in trace-cmd's default report; the timestamp may have any precision.
  *  latency:  `<comm>-<pid> <cpu><flags> <usecs>us : <payload>`, which ftrace_dump_on_oops prints to the console.
  */
-import { decimalToNs } from '../model/time.js';
+import { decimalToNs } from '../../../model/time.js';
 
 export interface TraceLine {
   readonly task: string;

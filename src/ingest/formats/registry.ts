@@ -1,10 +1,11 @@
 /** The input formats kvmlog reads, how each is recognized, and its reader. */
-import { looksLikeFtrace } from './ftrace-line.js';
-import type { LineReader } from './record.js';
-import { JournalJsonReader, SyslogReader, looksLikeJournalJson, looksLikeSyslog } from './read-journal.js';
-import { DmesgReader, KmsgReader, looksLikeDmesg, looksLikeKmsg } from './read-kernel-log.js';
-import { NdjsonReader, looksLikeNdjson } from './read-ndjson.js';
-import { FtraceReader, PerfScriptReader, looksLikePerf } from './read-trace.js';
+import { looksLikeFtrace } from './ftrace/grammar.js';
+import type { LineReader } from './format.js';
+import { JournalJsonReader, SyslogReader, looksLikeJournalJson, looksLikeSyslog } from './journal.js';
+import { DmesgReader, KmsgReader, looksLikeDmesg, looksLikeKmsg } from './kernel-log.js';
+import { NdjsonReader, looksLikeNdjson } from './ndjson.js';
+import { FtraceReader } from './ftrace/reader.js';
+import { PerfScriptReader, looksLikePerf } from './perf.js';
 
 export const FORMATS = ['ftrace', 'perf', 'dmesg', 'kmsg', 'syslog', 'journal-json', 'ndjson'] as const;
 export type Format = (typeof FORMATS)[number];

@@ -4,8 +4,8 @@
  * a default-named probe (`p_kvm_online_cpu_0`), a kretprobe (`…_ret`) and a function-tracer line all land here.
  * Add a kernel's new names by adding rows.
  */
-import type { Era } from '../model/era.js';
-import type { Vendor } from '../model/event.js';
+import type { Era } from '../../model/era.js';
+import type { Vendor } from '../../model/event.js';
 
 export type Role =
   /** VMXON / EFER.SVME on this CPU: the vendor per-CPU enable. Returns int. */

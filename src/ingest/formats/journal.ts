@@ -4,9 +4,9 @@
  * `journalctl -o json` / `json-pretty`. Only the kernel's own messages are read; the rest is counted.
  */
 import { parse as parseDate } from 'date-fns/parse';
-import { decimalToNs } from '../model/time.js';
-import type { Line } from './lines.js';
-import { type LineReader, OTHER_REC, type Rec } from './record.js';
+import { decimalToNs } from '../../model/time.js';
+import type { Line } from '../lines.js';
+import { LineByLine, OTHER_REC, type Rec } from './format.js';
 import { looksLifecycle } from './signals.js';
 
 const HOST_IDENT = String.raw`(\S{1,255})\s+([^\s:\[]{1,64})(?:\[\d{1,10}\])?:\s?(.*)$`;
@@ -18,8 +18,10 @@ export const BUILT_PATTERNS: readonly RegExp[] = [MONOTONIC, ISO, BSD];
 const KERNEL_STAMP = /^\[\s{0,12}(\d{1,12}\.\d{1,9})\]\s?(.*)$/;
 const BOOT_SEPARATOR = /^-- Boot ([0-9a-f]{32}) --$/;
 
-export class SyslogReader implements LineReader {
-  constructor(private readonly now: Date = new Date()) {}
+export class SyslogReader extends LineByLine {
+  constructor(private readonly now: Date = new Date()) {
+    super();
+  }
 
   read(line: Line): readonly Rec[] {
     const text = line.text;
@@ -38,9 +40,6 @@ export class SyslogReader implements LineReader {
     return [{ kind: 'printk', timeNs, wallNs, message, host }];
   }
 
-  end(): readonly Rec[] {
-    return [];
-  }
 
   /** The stamp, host and program of a line, in whichever of the three layouts it has. */
   private header(text: string): { timeNs: bigint | null; wallNs: bigint | null; host: string; ident: string; message: string } | null {
@@ -83,7 +82,7 @@ export const looksLikeSyslog = (text: string): boolean =>
  * `journalctl -o json` (one object a line) and `-o json-pretty` (objects spread over lines, `{` and `}`
  * alone on theirs). Times are microseconds: the kernel's own stamp is `_SOURCE_MONOTONIC_TIMESTAMP`.
  */
-export class JournalJsonReader implements LineReader {
+export class JournalJsonReader extends LineByLine {
   private held: string[] | null = null;
   private heldFrom = 0;
   private static readonly MAX_LINES = 100_000;
@@ -112,7 +111,7 @@ export class JournalJsonReader implements LineReader {
     return [text === '' ? OTHER_REC : { kind: 'unreadable', message: 'not a journal JSON record' }];
   }
 
-  end(): readonly Rec[] {
+  override end(): readonly Rec[] {
     if (this.held === null) return [];
     this.held = null;
     return [{ kind: 'unreadable', message: `journal JSON object from line ${this.heldFrom} is cut off at the end of the input` }];

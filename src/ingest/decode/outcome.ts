@@ -1,0 +1,26 @@
+/** What became of one input line, as the decoder's parts say it. */
+import type { LifecycleEvent } from '../../model/event.js';
+
+export interface DecodedEvent {
+  readonly timeNs: bigint;
+  readonly event: LifecycleEvent;
+  readonly line: number;
+  readonly raw: string;
+}
+
+export type Outcome =
+  | { readonly kind: 'events'; readonly events: readonly DecodedEvent[] }
+  /** A lifecycle signal whose fact another line records (an entry probe, a stack trace, a setup step). */
+  | { readonly kind: 'context' }
+  /** Not a lifecycle signal: another subsystem, a header, a blank line. */
+  | { readonly kind: 'other' }
+  /** A lifecycle signal that could not be read. */
+  | { readonly kind: 'warning'; readonly message: string };
+
+export const CONTEXT: Outcome = { kind: 'context' };
+export const OTHER: Outcome = { kind: 'other' };
+export const warn = (message: string): Outcome => ({ kind: 'warning', message });
+export const events = (list: readonly DecodedEvent[]): Outcome => ({ kind: 'events', events: list });
+
+/** Makes an event of the line being decoded, at its instant. */
+export type At = (event: LifecycleEvent) => DecodedEvent;
