@@ -13,13 +13,13 @@ import { performance } from 'node:perf_hooks';
 import { hashInput } from '../src/app/hash-input.js';
 import { importFile } from '../src/app/import-files.js';
 import { stateAt } from '../src/app/state-at.js';
-import type { ImportSink } from '../src/ingest/importer.js';
 import { readLineBatchesSync } from '../src/ingest/lines.js';
-import { ParseThread } from '../src/ingest/thread/read-in-thread.js';
+import { ParseThread } from '../src/import/thread/read-in-thread.js';
 import { openStore } from '../src/store/db.js';
-import { rebuildProjections } from '../src/store/projections.js';
+import { rebuildProjections } from '../src/store/projections/rebuild.js';
 import { listBoots } from '../src/store/read.js';
-import { generate } from './generate.js';
+import { generate } from '../test/helpers/generate.js';
+import { FakeSink } from '../test/helpers/sink.js';
 import { type BenchResults, type ImportCase, type LargeImport, type StateCase, summaryTable } from './targets.js';
 import type BetterSqlite3 from 'better-sqlite3';
 
@@ -61,8 +61,7 @@ async function readLimit(path: string): Promise<number> {
  * sink that keeps nothing. Not a limit of the machine but of kvmlog's reading side: an import cannot end before it.
  */
 async function parseAlone(path: string): Promise<number> {
-  const sink: ImportSink = { findBoot: () => null, hasBoot: () => false, createBoot: () => 'b', anchors: () => {}, endBoot: () => {}, event: () => {} };
-  const [, s] = await time(() => ParseThread.start(path, { name: path }).into(sink));
+  const [, s] = await time(() => ParseThread.start(path, { name: path }).into(new FakeSink({ record: false })));
   return s;
 }
 

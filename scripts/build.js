@@ -71,9 +71,9 @@ await build({
   banner: { js: "import { createRequire as __kvmlogRequire } from 'node:module'; const require = __kvmlogRequire(import.meta.url);" },
   logLevel: 'warning',
 });
-// The parse thread (src/ingest/thread): reading and decoding only, no store, no CLI.
+// The parse thread (src/import/thread): reading and decoding only, no store, no CLI.
 await build({
-  entryPoints: ['src/ingest/thread/parse-thread.ts'],
+  entryPoints: ['src/import/thread/parse-thread.ts'],
   outfile: 'dist/src/parse-thread.cjs',
   bundle: true,
   format: 'cjs',

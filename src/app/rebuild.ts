@@ -1,6 +1,6 @@
 /** `kvmlog rebuild`: every boot's projections recomputed from its events. */
 import { type Store, inTransaction } from '../store/db.js';
-import { rebuildProjections } from '../store/projections.js';
+import { rebuildProjections } from '../store/projections/rebuild.js';
 import { listBoots } from '../store/read.js';
 
 export interface Rebuilt {

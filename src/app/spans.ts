@@ -2,7 +2,7 @@
 import type { Boot } from '../model/boot.js';
 import type { Span, SpanKind } from '../model/projection.js';
 import type { Store } from '../store/db.js';
-import { readSpans } from '../store/projections.js';
+import { readSpans } from '../store/projections/queries.js';
 import { resolveBoot } from '../store/read.js';
 import { type When, inBoot } from './when.js';
 

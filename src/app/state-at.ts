@@ -3,7 +3,7 @@ import type { Boot } from '../model/boot.js';
 import { fold } from '../model/reduce.js';
 import type { HostState } from '../model/state.js';
 import type { Store } from '../store/db.js';
-import { nearestCheckpoint } from '../store/projections.js';
+import { nearestCheckpoint } from '../store/projections/queries.js';
 import { bootCpus, foldEvents, resolveBoot } from '../store/read.js';
 import { type When, inBoot } from './when.js';
 

@@ -54,12 +54,27 @@ function valueJson(v: unknown): string {
   }
 }
 
+export interface CanonicalParts {
+  readonly fields: string;
+  readonly event: string;
+}
+
+/** Events whose canonical text came with them: parsed from it, they are not written again. */
+const remembered = new WeakMap<LifecycleEvent, CanonicalParts>();
+
+/** `event` was parsed from `parts.event`, canonical JSON as canonicalParts writes it (a parse thread's row). */
+export function rememberCanonical(event: LifecycleEvent, parts: CanonicalParts): void {
+  remembered.set(event, parts);
+}
+
 /**
  * An event's canonical JSON and that of its fields alone (without `type`, as the events table stores them),
  * in one pass: the append path needs both for every event (sorting its keys and a call into JSON per value cost
  * 1.9–2.7 µs an event, this 0.36 µs; the sorted keys are kept per event type).
  */
-export function canonicalParts(e: LifecycleEvent): { readonly fields: string; readonly event: string } {
+export function canonicalParts(e: LifecycleEvent): CanonicalParts {
+  const known = remembered.get(e);
+  if (known !== undefined) return known;
   const o = e as unknown as Record<string, unknown>;
   const { sorted, prefixes } = shapeOf(o);
   let fields = '';

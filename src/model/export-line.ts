@@ -51,6 +51,11 @@ export function eventPart(o: Readonly<Record<string, unknown>>): Record<string, 
 
 const MAX_NS = 2n ** 63n - 1n;
 
+/** Boot ids are printable ASCII: a journal's boot id, kvmlog's own hex digests. */
+const BOOT_ID = /^[\x21-\x7e]{1,128}$/;
+const BOOT_ID_FORM = '(1 to 128 printable ASCII characters)';
+const isBootId = (v: unknown): v is string => typeof v === 'string' && BOOT_ID.test(v);
+
 export type DecodedLine =
   | { readonly kind: 'boot-header'; readonly header: BootHeader }
   | { readonly kind: 'event'; readonly boot: string; readonly timeNs: bigint; readonly event: LifecycleEvent }
@@ -62,7 +67,7 @@ export type DecodedLine =
 /** A parsed JSON object as a kvmlog line, every value checked. */
 export function decodeLine(o: Readonly<Record<string, unknown>>): DecodedLine {
   if (o['type'] === BOOT_HEADER_TYPE) {
-    if (typeof o['boot'] !== 'string') return { kind: 'invalid', message: 'kvmlog boot header without its boot id' };
+    if (!isBootId(o['boot'])) return { kind: 'invalid', message: `kvmlog boot header without a boot id ${BOOT_ID_FORM}` };
     const str = (k: string) => (typeof o[k] === 'string' ? (o[k] as string) : null);
     const era = str('era');
     const kind = str('kind');
@@ -79,7 +84,7 @@ export function decodeLine(o: Readonly<Record<string, unknown>>): DecodedLine {
   }
   if (typeof o['type'] !== 'string' || !('timeNs' in o)) return { kind: 'other' };
   const { boot, timeNs } = o;
-  if (typeof boot !== 'string') return { kind: 'invalid', message: 'kvmlog event without its boot' };
+  if (!isBootId(boot)) return { kind: 'invalid', message: `kvmlog event without a boot id ${BOOT_ID_FORM}` };
   if (typeof timeNs !== 'string' || !/^\d{1,19}$/.test(timeNs) || BigInt(timeNs) > MAX_NS) {
     return { kind: 'invalid', message: 'kvmlog event whose timeNs is not a decimal count of nanoseconds below 2^63' };
   }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { generate } from '../../bench/generate.js';
+import { generate } from '../helpers/generate.js';
 import { eventCount, storeDigest } from '../helpers/faults.js';
 import { fixture, json, kvmlog, scratch, startKvmlog } from '../helpers/cli.js';
 

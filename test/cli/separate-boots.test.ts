@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { generate } from '../../bench/generate.js';
+import { generate } from '../helpers/generate.js';
 import { json, kvmlog, scratch } from '../helpers/cli.js';
 
 describe('boots that look alike', () => {

@@ -47,7 +47,8 @@ describe('the NDJSON codec', () => {
       [{ ...base, type: 'virt.enabled' }, /not an event type of the catalogue: "virt\.enabled"/],
       [{ ...base, timeNs: '9223372036854775808' }, /timeNs is not a decimal count of nanoseconds below 2\^63/],
       [{ ...base, timeNs: 95 }, /timeNs is not a decimal count/],
-      [{ ...base, boot: 7 }, /without its boot/],
+      [{ ...base, boot: 7 }, /without a boot id/],
+      [{ ...base, boot: 'a b' }, /without a boot id/],
     ];
     for (const [o, why] of cases) {
       const d = decodeLine(line(o));

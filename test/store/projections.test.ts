@@ -10,10 +10,11 @@ import fc from 'fast-check';
 import { stateAt } from '../../src/app/state-at.js';
 import { fold } from '../../src/model/reduce.js';
 import { PROJECTION_VERSION } from '../../src/model/projection.js';
-import { importLines } from '../../src/ingest/importer.js';
+import { readInput } from '../../src/import/read-input.js';
 import { readLineBatches } from '../../src/ingest/lines.js';
-import { WriteLock } from '../../src/store/append.js';
-import { CHECKPOINT_EVERY, LiveProjection, readSpans, rebuildProjections } from '../../src/store/projections.js';
+import { ImportSession } from '../../src/store/import/session.js';
+import { readSpans } from '../../src/store/projections/queries.js';
+import { CHECKPOINT_EVERY, rebuildProjections } from '../../src/store/projections/rebuild.js';
 import { listBoots, readEvents } from '../../src/store/read.js';
 import { fixture } from '../helpers/cli.js';
 import { testStore } from '../helpers/store.js';
@@ -111,12 +112,11 @@ describe('a boot an import creates', () => {
       // The mechanism: an in-order input keeps its new boot's projection live to the end.
       const path = join(t.dir, 'live.txt');
       writeFileSync(path, text);
-      const begun = WriteLock.take(t.store).record({ sha256: 'live', path, format: 'ftrace', host: 'h' });
-      assert.equal(begun.kind, 'begun');
-      if (begun.kind !== 'begun') return;
-      const summary = await importLines(readLineBatches(path), begun.tx, { name: path });
-      assert.ok(begun.tx.liveProjection(summary.boots[0]!) instanceof LiveProjection);
-      begun.tx.rollback();
+      const session = ImportSession.begin(t.store);
+      assert.equal(session.record({ sha256: 'live', path, format: 'ftrace', host: 'h' }).kind, 'recorded');
+      const summary = await readInput(readLineBatches(path), session, { name: path });
+      assert.equal(session.plans().get(summary.boots[0]!), 'finish-live');
+      session.abort();
       // The outcome: projections made from them equal a rebuild that reads the events back.
       await t.importText('long.txt', text);
       const [boot] = t.boots();

@@ -7,14 +7,14 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { Decoder } from '../../src/ingest/decode/decoder.js';
-import { headNs } from '../../src/ingest/formats/ftrace/bytes.js';
-import { decimalToNs } from '../../src/model/time.js';
-import { readLineBatches, readLineBatchesSync } from '../../src/ingest/lines.js';
-import { FtraceReader } from '../../src/ingest/formats/ftrace/reader.js';
-import type { Rec } from '../../src/ingest/formats/format.js';
-import { scratch } from '../helpers/cli.js';
-import { mutationsOf } from '../helpers/mutate.js';
+import { Decoder } from '../../../../src/ingest/decode/decoder.js';
+import { headNs } from '../../../../src/ingest/formats/ftrace/bytes.js';
+import { decimalToNs } from '../../../../src/model/time.js';
+import { readLineBatches, readLineBatchesSync } from '../../../../src/ingest/lines.js';
+import { FtraceReader } from '../../../../src/ingest/formats/ftrace/reader.js';
+import type { Rec } from '../../../../src/ingest/formats/format.js';
+import { scratch } from '../../../helpers/cli.js';
+import { mutationsOf } from '../../../helpers/mutate.js';
 
 /** The lines of a file as the streaming reader gives them; the blocking reader (the parse thread's) must give the same. */
 async function linesOf(path: string, chunk: number): Promise<{ no: number; text: string }[]> {

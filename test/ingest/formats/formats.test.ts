@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { fixture } from '../helpers/cli.js';
-import { type TestStore, testStore } from '../helpers/store.js';
+import { fixture } from '../../helpers/cli.js';
+import { type TestStore, testStore } from '../../helpers/store.js';
 
 const BOOT_61 = '6f1c1d6a0a7b4c2e9e1f3a5b7c9d0e21';
 const BOOT_612 = '0b8e2f4c6d1a4e3f8a9b7c5d3e1f2a40';
@@ -242,7 +242,7 @@ describe("kvmlog's own NDJSON", () => {
     try {
       const r = await source.import(fixture('linux-6.1-qemu', 'ftrace-lifecycle.txt'));
       const boot = r.summary.boots[0]!;
-      const { encodeEvent } = await import('../../src/model/export-line.js');
+      const { encodeEvent } = await import('../../../src/model/export-line.js');
       const ndjson = source.events(boot).map((e) => JSON.stringify(encodeEvent(e, null))).join('\n');
       const back = await t.importText('export.ndjson', `${ndjson}\n`);
       assert.equal(back.summary.format, 'ndjson');

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { generate } from '../../bench/generate.js';
-import { testStore } from '../helpers/store.js';
+import { generate } from './generate.js';
+import { testStore } from './store.js';
 
 describe('benchmark trace generator', () => {
   it('writes ftrace text that imports with no warning, one event per lifecycle line, at the fraction asked', async () => {

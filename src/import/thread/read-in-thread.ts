@@ -1,17 +1,30 @@
 /**
- * Reads one input in a parse thread while this thread appends what it decodes: on a machine with two cores
- * the reading, splitting and decoding of lines runs beside the SQLite inserts instead of before each one.
- * Same result as `importLines` in this thread (test/ingest/parse-thread.test.ts): the thread runs the same
- * importer, and this side applies its sink calls to the real sink in the order they were made.
+ * Reads one input in a parse thread while this thread appends what it decodes: on a machine with two cores the
+ * reading, splitting and decoding of lines runs beside the SQLite inserts instead of before each one. Same result
+ * as `readInput` in this thread (test/import/thread/parse-thread.test.ts): the thread runs the same reader, and
+ * this side applies its sink calls to the real sink in the order they were made, binding the thread's provisional
+ * boot handles to the boots the sink creates.
  */
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { KvmlogError } from '../../errors.js';
-import type { EventType } from '../../model/event.js';
-import type { ImportOptions, ImportSink, InputSummary } from '../importer.js';
+import type { DecodedEvent } from '../../ingest/decode/outcome.js';
+import { rememberCanonical } from '../../model/canonical.js';
+import type { LifecycleEvent } from '../../model/event.js';
+import type { ImportSink, InputSummary, ReadOptions } from '../sink.js';
+import { type Binding, ChainBytes, type ChainMode, type FromParser, type ParseFailure, type ParserData, SLOTS, Slot, type SinkAnswer, type SinkCall, isHandle } from './protocol.js';
 
-/** The sink's questions that only read the store: answerable before the import's transaction is begun. */
+/** The sink's questions that only read the store: answerable before the import's session has recorded the input. */
 export type StoreQuestions = Pick<ImportSink, 'findBoot' | 'hasBoot'>;
-import { ChainBytes, type ChainMode, type FromParser, type ParseFailure, type ParserData, SLOTS, Slot, type SinkAnswer, type SinkCall } from './protocol.js';
+
+/**
+ * What a parse thread that links rows into the hash chain itself needs of the store: the input's SHA-256, the
+ * chain's head, and an append that takes a row's link where it follows the head (the store's ImportSession).
+ */
+export interface ChainPort {
+  readonly source: string;
+  head(): string;
+  linkedEvent(boot: string, e: DecodedEvent, toleranceNs: bigint, link: { readonly prev: string; readonly hash: string }): void;
+}
 
 /** Set by scripts/build.js: where the bundled parse thread is, relative to the bundle that starts it. */
 declare const KVMLOG_PARSE_THREAD: string | undefined;
@@ -29,18 +42,13 @@ function startParseThread(data: ParserData, transferList: MessagePort[]): Worker
 
 /** A progress bar redraws at most this often (cli-progress's own default throttle is 100 ms too). */
 const PROGRESS_MS = 100;
-
-/** The store's end of the hash chain, for a parse thread that links rows itself: the input's SHA-256, the head. */
-export interface ChainTip {
-  readonly source: string;
-  head(): string;
-}
+/** Distinct event texts parsed once and shared by every row of their text (events are immutable). */
+const DISTINCT_MAX = 4096;
 
 /**
  * A parse thread reading one input. It starts at once — while the importing thread takes the store's write lock
- * and hashes the input — and what it sends waits (at most IN_FLIGHT messages) until `into` hands it the sink; the
- * questions `answerEarly` may answer meanwhile excepted. The new boot it asks for then is answered in `into`
- * too, and the thread reads on meanwhile (RemoteSink.requestBoot).
+ * and hashes the input — and what it sends waits, in a bounded window, until `into` hands it the sink; the
+ * questions `answerEarly` may answer meanwhile excepted.
  */
 export class ParseThread {
   private readonly shared = new Int32Array(new SharedArrayBuffer(SLOTS * Int32Array.BYTES_PER_ELEMENT));
@@ -49,6 +57,7 @@ export class ParseThread {
   private progress: ReturnType<typeof setInterval> | null = null;
   private tell: (() => void) | null = null;
   private readonly answers: MessagePort;
+  private readonly bindings: MessagePort;
   private readonly worker: Worker;
   private readonly early: FromParser[] = [];
   private failure: unknown = null;
@@ -59,11 +68,17 @@ export class ParseThread {
   private settled = false;
   /** The thread said its last word (done or failed); its exit is then no news. */
   private ended = false;
+  /** The boot each provisional handle stands for. */
+  private readonly bound = new Map<string, string>();
+  private readonly distinct = new Map<string, LifecycleEvent>();
 
-  private constructor(path: string, opts: ImportOptions, chain: ChainMode) {
-    const { port1, port2: replies } = new MessageChannel();
-    this.answers = port1;
-    this.worker = startParseThread({ path, opts, shared: this.shared, chainBytes: this.chainBytes, chain, replies, bytesRead: this.bytesRead }, [replies]);
+  private constructor(path: string, opts: ReadOptions, chain: ChainMode) {
+    const replies = new MessageChannel();
+    const bindings = new MessageChannel();
+    this.answers = replies.port1;
+    this.bindings = bindings.port1;
+    const data: ParserData = { path, opts, shared: this.shared, chainBytes: this.chainBytes, chain, replies: replies.port2, bindings: bindings.port2, bytesRead: this.bytesRead };
+    this.worker = startParseThread(data, [replies.port2, bindings.port2]);
     this.worker.on('message', (m: FromParser) => {
       if (m.kind === 'done' || m.kind === 'failed') this.ended = true;
       if (this.deliver !== null) this.deliver(m);
@@ -76,8 +91,8 @@ export class ParseThread {
     });
   }
 
-  /** `chain`: when the thread may compute the rows' chain links (ChainMode); only with a ChainTip given to `into`. */
-  static start(path: string, opts: ImportOptions, chain: ChainMode = 'adaptive'): ParseThread {
+  /** `chain`: when the thread may compute the rows' chain links (ChainMode); only with a ChainPort given to `into`. */
+  static start(path: string, opts: ReadOptions, chain: ChainMode = 'adaptive'): ParseThread {
     return new ParseThread(path, opts, chain);
   }
 
@@ -93,50 +108,57 @@ export class ParseThread {
   }
 
   /**
-   * Applies what the thread read, and reads on, into the sink; resolves with what reading found. With `tip`, the
-   * thread may link the rows into the hash chain itself, and the sink take the links that follow its head.
+   * Applies what the thread read, and reads on, into the sink; resolves with what reading found. With `chain`, the
+   * thread may link the rows into the hash chain itself, and the store take the links that follow its head.
    */
-  into(sink: ImportSink, onBytes?: (bytes: number) => void, tip?: ChainTip): Promise<InputSummary> {
+  into(sink: ImportSink, onBytes?: (bytes: number) => void, chain?: ChainPort): Promise<InputSummary> {
     return new Promise<InputSummary>((resolve, reject) => {
       if (this.failure !== null) return reject(this.failure);
       this.fail = reject;
-      Atomics.store(this.shared, Slot.sinkReady, 1);
-      if (tip !== undefined) {
-        this.write(ChainBytes.source, tip.source);
-        this.write(ChainBytes.head, tip.head());
+      Atomics.store(this.shared, Slot.started, 1);
+      if (chain !== undefined) {
+        this.write(ChainBytes.source, chain.source);
+        this.write(ChainBytes.head, chain.head());
         Atomics.store(this.shared, Slot.chainReady, 1);
       } else Atomics.store(this.shared, Slot.chainRefused, 1);
       if (onBytes !== undefined) this.report(onBytes);
+      const id = (boot: string): string => (isHandle(boot) ? this.bound.get(boot)! : boot);
       const handle = (m: FromParser): void => {
         switch (m.kind) {
           case 'rows': {
+            const boot = id(m.boot);
             let prev = m.chain?.prev;
             for (let i = 0; i < m.timeNs.length; i++) {
-              const cpu = m.cpu[i]!;
+              const e: DecodedEvent = { timeNs: m.timeNs[i]!, event: this.eventOf(m.event[i]!, m.fields[i]!), line: m.line[i]!, raw: m.raw[i]! };
               const hash = m.chain?.hash[i];
-              const link = prev !== undefined && hash !== undefined ? { prev, hash } : undefined;
+              if (chain !== undefined && prev !== undefined && hash !== undefined) chain.linkedEvent(boot, e, m.toleranceNs, { prev, hash });
+              else sink.event(boot, e, m.toleranceNs);
               prev = hash;
-              const row = { timeNs: m.timeNs[i]!, type: m.type[i] as EventType, cpu: cpu < 0 ? null : cpu, fields: m.fields[i]!, event: m.event[i]!, line: m.line[i]!, raw: m.raw[i]!, link };
-              sink.event(m.boot, row, m.toleranceNs);
             }
-            if (tip !== undefined) {
-              const head = tip.head();
-              // The sink refused a link (it held a row already): the thread's next links would follow the wrong head.
+            if (chain !== undefined) {
+              const head = chain.head();
+              // The store refused a link (it held a row already): the thread's next links would follow the wrong head.
               if (prev !== undefined && head !== prev) Atomics.store(this.shared, Slot.chainRefused, 1);
               this.write(ChainBytes.head, head);
             }
             return;
           }
+          case 'create-boot': {
+            const binding: Binding = { handle: m.handle, id: sink.createBoot(m.boot) };
+            this.bound.set(binding.handle, binding.id);
+            this.bindings.postMessage(binding);
+            return;
+          }
           case 'anchors':
-            return sink.anchors(m.boot, m.anchors);
+            return sink.anchors(id(m.boot), m.anchors);
           case 'end-boot':
-            return sink.endBoot(m.boot, m.facts);
+            return sink.endBoot(id(m.boot), { ...m.facts, previous: m.facts.previous === null ? null : id(m.facts.previous) });
           case 'call':
             return this.reply(ask(sink, m.call));
           case 'done':
             this.finish();
             onBytes?.(Number(Atomics.load(this.bytesRead, 0)));
-            return resolve(m.summary);
+            return resolve({ ...m.summary, boots: [...new Set(m.summary.boots.map(id))] });
           case 'failed':
             throw asError(m.failure);
         }
@@ -154,6 +176,30 @@ export class ParseThread {
       };
       for (const m of this.early.splice(0)) this.deliver(m);
     });
+  }
+
+  /** Bytes of the input the thread has read so far. */
+  bytesSoFar(): number {
+    return Number(Atomics.load(this.bytesRead, 0));
+  }
+
+  /** Stops the thread, for the import will not take what it reads (already imported, or failed before `into`). */
+  cancel(): void {
+    this.stop(null);
+  }
+
+  /**
+   * An event from its canonical text, parsed once per distinct text: the store's canonical encoding of it is the
+   * text itself (rememberCanonical), not made again.
+   */
+  private eventOf(json: string, fields: string): LifecycleEvent {
+    let event = this.distinct.get(json);
+    if (event === undefined) {
+      event = JSON.parse(json) as LifecycleEvent;
+      rememberCanonical(event, { fields, event: json });
+      if (this.distinct.size < DISTINCT_MAX) this.distinct.set(json, event);
+    }
+    return event;
   }
 
   /**
@@ -178,18 +224,11 @@ export class ParseThread {
     for (let i = 0; i < 64; i++) this.chainBytes[at + i] = hex.charCodeAt(i);
   }
 
-  /** Stops the thread, for the import will not take what it reads (already imported, or failed before `into`). */
-  cancel(): void {
-    this.stop(null);
-  }
-
   private answeredEarly(m: FromParser): boolean {
     const q = this.questions;
     if (q === null || this.settled || m.kind !== 'call' || (this.early.length > 0 && this.early[0] !== m)) return false;
-    const c = m.call;
-    if (c.op === 'createBoot') return false;
     try {
-      this.reply(c.op === 'findBoot' ? q.findBoot(c.anchors, c.identity) : q.hasBoot(c.id));
+      this.reply(ask(q, m.call));
     } catch (e) {
       this.stop(e);
       return true;
@@ -215,6 +254,7 @@ export class ParseThread {
     if (this.progress !== null) clearInterval(this.progress);
     this.tell = null;
     this.answers.close();
+    this.bindings.close();
   }
 
   private stop(e: unknown): void {
@@ -231,15 +271,8 @@ export class ParseThread {
   }
 }
 
-function ask(sink: ImportSink, c: SinkCall): SinkAnswer['value'] {
-  switch (c.op) {
-    case 'findBoot':
-      return sink.findBoot(c.anchors, c.identity);
-    case 'hasBoot':
-      return sink.hasBoot(c.id);
-    case 'createBoot':
-      return sink.createBoot(c.boot);
-  }
+function ask(sink: StoreQuestions, c: SinkCall): SinkAnswer['value'] {
+  return c.op === 'findBoot' ? sink.findBoot(c.anchors, c.identity) : sink.hasBoot(c.id);
 }
 
 function asError(f: ParseFailure): Error {

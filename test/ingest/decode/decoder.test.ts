@@ -4,10 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Decoder, type Outcome } from '../../src/ingest/decode/decoder.js';
-import { parseFtraceLine } from '../../src/ingest/formats/ftrace/grammar.js';
-import { DmesgReader } from '../../src/ingest/formats/kernel-log.js';
-import type { LifecycleEvent } from '../../src/model/event.js';
+import { Decoder, type Outcome } from '../../../src/ingest/decode/decoder.js';
+import { parseFtraceLine } from '../../../src/ingest/formats/ftrace/grammar.js';
+import { DmesgReader } from '../../../src/ingest/formats/kernel-log.js';
+import type { LifecycleEvent } from '../../../src/model/event.js';
 
 function feed(d: Decoder, text: string, no = 1): Outcome {
   const line = { no, text };

@@ -7,8 +7,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { parsePayload, readPayload } from '../../src/ingest/decode/payload.js';
-import { mutationsOf } from '../helpers/mutate.js';
+import { parsePayload, readPayload } from '../../../src/ingest/decode/payload.js';
+import { mutationsOf } from '../../helpers/mutate.js';
 
 /** The payloads of the real ftrace recordings: what follows a record's `secs.frac: `. */
 const realPayloads = (): string[] => {

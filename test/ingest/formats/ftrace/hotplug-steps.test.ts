@@ -1,5 +1,5 @@
 /**
- * `cpuhp_enter` records read from their bytes (FtraceReader.hotplugStep): a busy trace holds many, and each moves
+ * `cpuhp_enter` records read from their bytes (the ftrace reader's hotplug-step path): a busy trace holds many, and each moves
  * the hotplug state the decoder keeps. Read so, a line must leave the decoder and the reader exactly as reading it
  * in full does, or be left to the full reader; and an import must not change for it.
  */
@@ -8,14 +8,14 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { generate } from '../../bench/generate.js';
-import { Decoder } from '../../src/ingest/decode/decoder.js';
-import { type ImportSink, importLines } from '../../src/ingest/importer.js';
-import { readLineBatches } from '../../src/ingest/lines.js';
-import { FtraceReader } from '../../src/ingest/formats/ftrace/reader.js';
-import type { EventRow } from '../../src/ingest/row.js';
-import { scratch } from '../helpers/cli.js';
-import { mutationsOf } from '../helpers/mutate.js';
+import { generate } from '../../../helpers/generate.js';
+import { Decoder } from '../../../../src/ingest/decode/decoder.js';
+import { readInput } from '../../../../src/import/read-input.js';
+import { readLineBatches } from '../../../../src/ingest/lines.js';
+import { FtraceReader } from '../../../../src/ingest/formats/ftrace/reader.js';
+import { scratch } from '../../../helpers/cli.js';
+import { mutationsOf } from '../../../helpers/mutate.js';
+import { FakeSink, type SinkCall } from '../../../helpers/sink.js';
 
 /** What `line` does to a fresh decoder and reader: as a hotplug step made from its bytes, and read in full; null if the step path leaves it. */
 function bothWays(text: string): { step: Decoder; full: Decoder; stepReader: FtraceReader; fullReader: FtraceReader } | null {
@@ -93,25 +93,14 @@ describe('hotplug steps read from their bytes', () => {
 });
 
 /** Everything an import hands its sink, in order. */
-async function importEvents(path: string): Promise<{ summary: unknown; calls: unknown[] }> {
-  const calls: unknown[] = [];
-  const sink: ImportSink = {
-    findBoot: () => null,
-    hasBoot: () => false,
-    createBoot: (b) => {
-      calls.push(['createBoot', b]);
-      return `boot${b.index}`;
-    },
-    anchors: (boot, anchors) => calls.push(['anchors', boot, anchors.length]),
-    event: (boot: string, row: EventRow) => calls.push(['event', boot, row]),
-    endBoot: (boot, facts) => calls.push(['endBoot', boot, facts]),
-  };
-  const summary = await importLines(readLineBatches(path), sink, { name: path });
-  return { summary, calls };
+async function importEvents(path: string): Promise<{ summary: unknown; calls: SinkCall[] }> {
+  const sink = new FakeSink();
+  const summary = await readInput(readLineBatches(path), sink, { name: path });
+  return { summary, calls: sink.calls };
 }
 
 /** The same import with the reader's step path switched off: every cpuhp_enter read in full. */
-async function importEventsInFull(path: string): Promise<{ summary: unknown; calls: unknown[] }> {
+async function importEventsInFull(path: string): Promise<{ summary: unknown; calls: SinkCall[] }> {
   FtraceReader.stepsFromBytes = false;
   try {
     return await importEvents(path);
@@ -154,9 +143,9 @@ describe('an import with hotplug steps read from their bytes', () => {
     writeFileSync(path, `${lines.join('\n')}\n`);
     const fast = await importEvents(path);
     assert.deepEqual(fast, await importEventsInFull(path));
-    const online = fast.calls.filter((c) => (c as unknown[])[0] === 'event').map((c) => (c as [string, string, EventRow])[2]).filter((r) => r.type === 'cpu.offline' || (r.type === 'cpu.online' && r.cpu === 2));
+    const online = fast.calls.flatMap((c) => (c[0] === 'event' ? [c[2]] : [])).filter((e) => e.event.type === 'cpu.offline' || (e.event.type === 'cpu.online' && e.event.cpu === 2));
     assert.deepEqual(
-      online.map((r) => [r.type, r.cpu, r.timeNs]),
+      online.map((e) => [e.event.type, 'cpu' in e.event ? e.event.cpu : null, e.timeNs]),
       [
         ['cpu.offline', 2, BigInt(offAt) * 1000n],
         ['cpu.online', 2, BigInt(onAt) * 1000n],

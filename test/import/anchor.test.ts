@@ -8,7 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { anchorKey } from '../../src/ingest/anchor.js';
+import { anchorKey } from '../../src/import/anchor.js';
 
 /** The definition, written out as it was (cyrb53, public domain). */
 function definition(text: string): number {

@@ -9,16 +9,17 @@ import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { generate } from '../../bench/generate.js';
-import { importFile } from '../../src/app/import-files.js';
-import { KvmlogError } from '../../src/errors.js';
-import { type ImportSink, MAX_HELD_ASKED, importLines } from '../../src/ingest/importer.js';
-import { readLineBatches } from '../../src/ingest/lines.js';
-import { ROWS_PER_BATCH } from '../../src/ingest/thread/protocol.js';
-import { ParseThread } from '../../src/ingest/thread/read-in-thread.js';
-import { WriteLock } from '../../src/store/append.js';
-import { openStore } from '../../src/store/db.js';
-import { scratch } from '../helpers/cli.js';
+import { importFile } from '../../../src/app/import-files.js';
+import { KvmlogError } from '../../../src/errors.js';
+import { readInput } from '../../../src/import/read-input.js';
+import { EARLY_IN_FLIGHT, ROWS_PER_BATCH } from '../../../src/import/thread/protocol.js';
+import { type ChainPort, ParseThread } from '../../../src/import/thread/read-in-thread.js';
+import { readLineBatches } from '../../../src/ingest/lines.js';
+import { openStore } from '../../../src/store/db.js';
+import { ImportSession } from '../../../src/store/import/session.js';
+import { fixture, scratch } from '../../helpers/cli.js';
+import { generate } from '../../helpers/generate.js';
+import { FakeSink } from '../../helpers/sink.js';
 
 /** Every row of every table kvmlog writes, but the wall-clock time of each import. */
 function content(path: string): Record<string, unknown[]> {
@@ -60,37 +61,19 @@ async function importAll(files: readonly string[], how: Reading, dir: string): P
   return { said, store: content(path) };
 }
 
-/**
- * A sink that writes down what it is asked and handed, as `who`: a run of rows as one `event`. Its store holds
- * the boot `found` (each boot is found to be that stored boot), or none.
- */
-function recording(who: string, calls: string[], found: string | null = null): ImportSink {
-  const say = (what: string) => calls.push(`${who} ${what}`);
-  return {
-    findBoot: () => (say('findBoot'), found),
-    hasBoot: () => (say('hasBoot'), false),
-    createBoot: (b) => (say('createBoot'), `boot-${b.index}`),
-    anchors: (boot) => say(`anchors ${boot}`),
-    endBoot: (boot) => say(`endBoot ${boot}`),
-    event: (boot) => {
-      if (calls.at(-1) !== `${who} event ${boot}`) say(`event ${boot}`);
-    },
-  };
-}
-
-/** A sink with no stored boots, whose one new boot takes each row `event` is given. */
-const oneBoot = (event: ImportSink['event']): ImportSink => ({ findBoot: () => null, hasBoot: () => false, createBoot: () => 'b', anchors: () => {}, endBoot: () => {}, event });
+/** A sink with no stored boots, whose one new boot takes each event `onEvent` is given. */
+const oneBoot = (onEvent: (boot: string, e: unknown, toleranceNs: bigint) => void) => new FakeSink({ record: false, onEvent });
 
 describe('the parse thread', () => {
   const { dir } = scratch();
 
   // Every format, kernel era, boot split (kexec, kdump) and a capture of one boot in several files.
-  for (const fixture of ['linux-6.1-qemu', 'linux-6.1-qemu-kdump', 'linux-6.12-qemu-kexec', 'journal-qemu', 'host-6.18-ftrace']) {
-    it(`gives the store, the summaries and the errors of reading inline: every recording of ${fixture}, one after another`, async () => {
-      const d = join('test/fixtures', fixture);
+  for (const set of ['linux-6.1-qemu', 'linux-6.1-qemu-kdump', 'linux-6.12-qemu', 'linux-6.12-qemu-kexec', 'journal-qemu', 'host-6.18-ftrace']) {
+    it(`gives the store, the summaries and the errors of reading inline: every recording of ${set}, one after another`, async () => {
+      const d = join('test/fixtures', set);
       // Every file, README and probe definitions too: those are the inputs that fail, and must fail alike.
       const files = readdirSync(d).sort().map((f) => join(d, f));
-      const sub = join(dir, fixture);
+      const sub = join(dir, set);
       mkdirSync(sub);
       const inline = await importAll(files, 'inline', sub);
       assert.ok((inline.store['events'] ?? []).length > 0, 'the recordings hold events');
@@ -102,6 +85,26 @@ describe('the parse thread', () => {
       }
     });
   }
+
+  it('gives the same store for a console whose new boot is created just before an ftrace dump printed into it', async () => {
+    // The boot is placed (created) at its 4,096th stamped line, right before the dump: the thread names it by a
+    // provisional handle, which the store must have bound before the dump's capture asks for its boot.
+    const lines = readFileSync(fixture('linux-6.12-qemu', 'console-lifecycle.log'), 'utf8').split('\n');
+    const before = lines.findIndex((l) => l.startsWith('=====BEGIN ftrace-lifecycle.txt'));
+    assert.match(lines[before - 3]!, /^\[   49\.468667\] PM: suspend exit/);
+    const stamped = Array.from({ length: 4200 }, (_, k) => `[   49.${String(468668 + k).padStart(6, '0')}] virtio_net virtio0 eth0: link check ${k}`);
+    const sub = join(dir, 'console-busy');
+    mkdirSync(sub);
+    const busy = join(sub, 'console-busy.log');
+    writeFileSync(busy, [...lines.slice(0, before - 2), ...stamped, ...lines.slice(before - 2)].join('\n'));
+    const inline = await importAll([busy], 'inline', sub);
+    assert.ok((inline.store['boots'] ?? []).length >= 1);
+    for (const how of ['thread', 'thread-linking'] as const) {
+      const threaded = await importAll([busy], how, sub);
+      assert.deepEqual(threaded.said, inline.said, how);
+      assert.deepEqual(threaded.store, inline.store, how);
+    }
+  });
 
   it('gives the same store for an input of many more batches than may be in flight at once (flow control)', async () => {
     const path = join(dir, 'generated.txt');
@@ -131,28 +134,30 @@ describe('the parse thread', () => {
     // The same input into a store slowed for its first batches: the thread waits on it, then links the rest.
     const db = join(sub, 'slowed.db');
     const store = await openStore(db);
-    const begun = WriteLock.take(store).record({ sha256: createHash('sha256').update(readFileSync(path)).digest('hex'), path, format: 'auto', host: 'generated' });
-    assert.equal(begun.kind, 'begun');
-    if (begun.kind !== 'begun') return;
-    const tx = begun.tx;
+    const session = ImportSession.begin(store);
+    const recorded = session.record({ sha256: createHash('sha256').update(readFileSync(path)).digest('hex'), path, format: 'auto', host: 'generated' });
+    assert.equal(recorded.kind, 'recorded');
     let rows = 0;
     let taken = 0;
-    const slowed: ImportSink = {
-      findBoot: (a, i) => tx.findBoot(a, i),
-      hasBoot: (id) => tx.hasBoot(id),
-      createBoot: (b) => tx.createBoot(b),
-      anchors: (b, a) => tx.anchors(b, a),
-      endBoot: (b, f) => tx.endBoot(b, f),
-      event: (b, r, t) => {
-        if (r.link !== undefined && r.link.prev === tx.head()) taken++;
-        // Slow enough (0.2 ms a row) that the thread outruns it even when the machine starves the thread: a store
-        // that keeps up is sent part-filled batches as it waits, and the thread never waits on it.
-        if (rows++ < 4 * ROWS_PER_BATCH) for (const until = performance.now() + 0.2; performance.now() < until; );
-        tx.event(b, r, t);
+    // Slow enough (0.2 ms a row) that the thread outruns it even when the machine starves the thread: a store
+    // that keeps up is sent part-filled batches as it waits, and the thread never waits on it.
+    const slow = () => {
+      if (rows++ < 4 * ROWS_PER_BATCH) for (const until = performance.now() + 0.2; performance.now() < until; );
+    };
+    const slowed = new Proxy(session, {
+      get: (t, k) => (k === 'event' ? (b: string, e: never, tol: bigint) => (slow(), t.event(b, e, tol)) : Reflect.get(t, k, t)),
+    });
+    const port: ChainPort = {
+      source: session.source,
+      head: () => session.head(),
+      linkedEvent: (b, e, tol, link) => {
+        if (link.prev === session.head()) taken++;
+        slow();
+        session.linkedEvent(b, e, tol, link);
       },
     };
-    const summary = await ParseThread.start(path, { name: path }).into(slowed, undefined, tx);
-    tx.commit({ ...summary, ...tx.counts() });
+    const summary = await ParseThread.start(path, { name: path }).into(slowed, undefined, port);
+    session.finish(summary);
     await store.close();
     assert.ok(taken > 0 && taken < rows, `${taken} links of ${rows} rows taken: from the middle on`);
     assert.deepEqual(events(db), events(join(sub, 'inline.db')));
@@ -165,36 +170,34 @@ describe('the parse thread', () => {
     // A boot placed after its 4,096th anchor (asked at 16, 64, 256 and 1,024 first); a console of two boots
     // (kexec); the same, each boot found stored: rows go out at once, and the second boot's question must wait.
     for (const [path, found] of [[generated, null], [kexec, null], [kexec, 'stored']] as const) {
-      const inline: string[] = [];
-      await importLines(readLineBatches(path), recording('sink', inline, found), { name: path });
-      const calls: string[] = [];
+      const alone = new FakeSink({ found });
+      await readInput(readLineBatches(path), alone, { name: path });
+      const inline = alone.outline('sink');
+      const early = new FakeSink({ found });
+      const sink = new FakeSink({ found });
       const thread = ParseThread.start(path, { name: path });
-      thread.answerEarly(recording('early', calls, found));
+      thread.answerEarly(early);
       // Meanwhile the input would be hashed: the thread reads on until it needs the sink itself, or ends.
-      for (const until = Date.now() + 5000; Date.now() < until && !calls.includes('early findBoot'); ) await new Promise((r) => setTimeout(r, 20));
+      for (const until = Date.now() + 5000; Date.now() < until && early.calls.length === 0; ) await new Promise((r) => setTimeout(r, 20));
       await new Promise((r) => setTimeout(r, 300));
-      const early = calls.length;
-      await thread.into(recording('sink', calls, found));
+      const asked = early.calls.length;
+      await thread.into(sink);
       const what = `${path}, found ${found}`;
-      assert.ok(early > 0, `${what}: asked early`);
-      assert.deepEqual(calls.slice(0, early), inline.slice(0, early).map((c) => c.replace('sink', 'early')), `${what}: the questions that came first`);
-      assert.deepEqual(calls.slice(early), inline.slice(early), `${what}: the rest, in order, to the sink`);
-      assert.match(inline[early]!, /^sink (createBoot|anchors)/, `${what}: the first call past them is one only the sink can take`);
-      if (found !== null) assert.ok(inline.slice(early).includes('sink findBoot'), `${what}: a question after rows went to the sink`);
+      assert.equal(early.calls.length, asked, `${what}: nothing reached the early answers once the sink was there`);
+      assert.ok(asked > 0, `${what}: asked early`);
+      assert.deepEqual(early.outline('early'), inline.slice(0, asked).map((c) => c.replace('sink', 'early')), `${what}: the questions that came first`);
+      assert.deepEqual(sink.outline('sink'), inline.slice(asked), `${what}: the rest, in order, to the sink`);
+      assert.match(inline[asked]!, /^sink (createBoot|anchors)/, `${what}: the first call past them is one only the sink can take`);
+      if (found !== null) assert.ok(inline.slice(asked).includes('sink findBoot'), `${what}: a question after rows went to the sink`);
     }
   });
 
-  it('links no row for a sink that keeps no chain, and does not wait for one', async () => {
+  it('reads to the end for a store that takes no links: it links no row and does not wait for the chain', async () => {
     const path = join(dir, 'no-chain.txt');
     const gen = await generate(path, 20_000, 0.5, 5);
     let rows = 0;
-    let linked = 0;
-    const sink = oneBoot((_boot, row) => {
-      rows++;
-      if (row.link !== undefined) linked++;
-    });
-    await ParseThread.start(path, { name: path }, 'always').into(sink);
-    assert.deepEqual([rows, linked], [gen.events, 0]);
+    await ParseThread.start(path, { name: path }, 'always').into(oneBoot(() => rows++));
+    assert.equal(rows, gen.events);
   });
 
   it('tells a progress bar how far it read, as it reads, ending at the whole input', async () => {
@@ -213,22 +216,34 @@ describe('the parse thread', () => {
     assert.ok(told.filter((b) => b < statSync(path).size).length >= 3, `told ${told.length} times: ${told.join(', ')}`);
   });
 
-  it('reads on while the store cannot yet name its new boot (the input is being hashed), instead of waiting', async () => {
+  it('reads on while the store cannot yet take its rows (the input is being hashed), instead of waiting', async () => {
     const path = join(dir, 'read-on.txt');
-    // ~23 MB, its boot placed (asked for) within its first 2 MiB, and fewer events than may be held meanwhile.
+    // ~23 MB, its boot placed within its first 2 MiB, and fewer events than may wait for the store meanwhile.
     const gen = await generate(path, 200_000, 0.05, 14);
-    assert.ok(gen.events < MAX_HELD_ASKED);
+    assert.ok(gen.events < EARLY_IN_FLIGHT * ROWS_PER_BATCH);
     const thread = ParseThread.start(path, { name: path });
-    thread.answerEarly(recording('early', []));
-    // The store names the boot once `into` hands it over, as the import does when the hash is known.
+    thread.answerEarly(new FakeSink());
+    // The store takes rows once `into` hands it over, as the import does when the hash is known.
     await new Promise((r) => setTimeout(r, 2000));
-    const told: number[] = [];
+    const read = thread.bytesSoFar();
     let rows = 0;
-    await thread.into(
-      oneBoot(() => rows++),
-      (bytes) => told.push(bytes),
-    );
-    assert.ok(told[0]! > 8 << 20, `had read ${told[0]} bytes when the sink came`);
+    await thread.into(oneBoot(() => rows++));
+    assert.ok(read > 8 << 20, `had read ${read} bytes when the sink came`);
+    assert.equal(rows, gen.events);
+  });
+
+  it(`holds at most ${EARLY_IN_FLIGHT} batches for a store that cannot take them yet: then it waits, mid-input`, async () => {
+    const path = join(dir, 'held.txt');
+    // Every line a lifecycle record (or a stack trace of one): more events than may wait for the store.
+    const gen = await generate(path, 260_000, 1, 13);
+    assert.ok(gen.events > EARLY_IN_FLIGHT * ROWS_PER_BATCH, `${gen.events} events`);
+    const thread = ParseThread.start(path, { name: path });
+    thread.answerEarly(new FakeSink());
+    await new Promise((r) => setTimeout(r, 3000));
+    const read = thread.bytesSoFar();
+    let rows = 0;
+    await thread.into(oneBoot(() => rows++));
+    assert.ok(read > 0 && read < statSync(path).size, `had read ${read} of ${statSync(path).size} bytes when the sink came`);
     assert.equal(rows, gen.events);
   });
 

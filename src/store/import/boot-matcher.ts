@@ -1,0 +1,67 @@
+/**
+ * Which stored boot an input's boot is, from its anchors: lines two captures of one boot share at the same
+ * kernel time (the trace, dmesg and /dev/kmsg of one run; a log printed again on the console).
+ */
+import type { Anchor } from '../../import/anchor.js';
+import type { BootIdentity } from '../../import/sink.js';
+import type { Store } from '../db.js';
+
+/** Only anchors past early boot count: before timekeeping settles, every boot of a kernel prints alike. */
+const MATCH_FROM_NS = 1_000_000_000n;
+/** How far apart the same line may be stamped in two captures (ring buffer vs printk, 6.1: ~1 ms). */
+const MATCH_WITHIN_NS = 5_000_000n;
+const MATCH_MIN = 3;
+
+/** The stored boot these anchors show this input's boot to be, if the store holds exactly one such. */
+export function findStoredBoot(store: Store, anchors: readonly Anchor[], identity: BootIdentity): string | null {
+  const late = anchors.filter((a) => a.timeNs >= MATCH_FROM_NS);
+  if (late.length === 0) return null;
+  const stored = new Map<number, { boot: string; timeNs: bigint }[]>();
+  const keys = [...new Set(late.map((a) => a.key))];
+  for (let i = 0; i < keys.length; i += 500) {
+    const chunk = keys.slice(i, i + 500);
+    const rows = store.raw
+      .prepare(`SELECT boot_id, time_ns, key FROM anchors WHERE key IN (${chunk.map(() => '?').join(',')})`)
+      .safeIntegers(true)
+      .all(...chunk) as { boot_id: string; time_ns: bigint; key: bigint }[];
+    for (const r of rows) {
+      const list = stored.get(Number(r.key)) ?? [];
+      list.push({ boot: r.boot_id, timeNs: r.time_ns });
+      stored.set(Number(r.key), list);
+    }
+  }
+  const score = new Map<string, number>();
+  const comparable = new Map<string, number>();
+  const within = MATCH_WITHIN_NS + identity.toleranceNs;
+  for (const a of late) {
+    // The instants at which each boot printed this line near the anchor's time (two captures of the boot,
+    // such as dmesg and /dev/kmsg, store the same line at the same instant: one instant).
+    const hits = new Map<string, Set<bigint>>();
+    for (const s of stored.get(a.key) ?? []) {
+      const d = s.timeNs - a.timeNs;
+      if (d <= within && d >= -within) hits.set(s.boot, (hits.get(s.boot) ?? new Set()).add(s.timeNs));
+    }
+    // Only an unambiguous match counts: a line a boot prints over and over (the same probe hit on every
+    // VMXON) finds a twin within the window in any busy boot, by chance.
+    // The same line at the very same instant is the same record whatever else is near (a console holds both
+    // the ring buffer's and the printk rendering of one tracepoint, a few hundred µs apart).
+    for (const [b, instants] of hits) {
+      comparable.set(b, (comparable.get(b) ?? 0) + 1);
+      if (instants.size === 1 || instants.has(a.timeNs)) score.set(b, (score.get(b) ?? 0) + 1);
+    }
+  }
+  const need = Math.min(MATCH_MIN, late.length);
+  // Two captures of one boot agree on most lines they share; two busy boots agree by chance on a few.
+  const agrees = (b: string, n: number) => n >= need && n * 2 >= (comparable.get(b) ?? 0);
+  const ranked = [...score].filter(([b, n]) => agrees(b, n) && compatible(store, b, identity)).sort((x, y) => y[1] - x[1]);
+  if (ranked.length === 0 || (ranked.length > 1 && ranked[1]![1] === ranked[0]![1])) return null;
+  return ranked[0]![0];
+}
+
+/** Different kernels, or the same kernel booted with a different command line, are different boots. */
+function compatible(store: Store, boot: string, id: BootIdentity): boolean {
+  const row = store.raw.prepare('SELECT kernel, cmdline FROM boots WHERE id = ?').get(boot) as { kernel: string | null; cmdline: string | null };
+  const differs = (a: string | null, b: string | null) => a !== null && b !== null && a !== b;
+  return !differs(row.kernel, id.kernel) && !differs(row.cmdline, id.cmdline);
+}
+

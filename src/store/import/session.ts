@@ -1,0 +1,194 @@
+/**
+ * One import, and the sole owner of its transaction: it takes the store's write lock, records the input, is the
+ * sink the input's boots and events are handed to, and ends with `finish()` (the boots' projections brought up
+ * to date, then the commit) or `abort()`. Nobody else says BEGIN, COMMIT or ROLLBACK for an import.
+ *
+ * The lock is taken before the input's hash is known: the store can already say which boots it holds (a parse
+ * thread asks as soon as it has read a few lines) while the input is hashed; `record` then names the input.
+ */
+import type { Anchor } from '../../import/anchor.js';
+import type { BootFacts, BootIdentity, ImportSink, ImportSummary, InputSummary, NewBoot } from '../../import/sink.js';
+import type { DecodedEvent } from '../../ingest/decode/outcome.js';
+import type { Era } from '../../model/era.js';
+import { subjectCpu } from '../../model/event.js';
+import type { Store } from '../db.js';
+import { LiveProjection } from '../projections/live.js';
+import { type ProjectionPlan, type Projecting, carryOut, planProjection } from '../projections/plan.js';
+import type { Appended } from '../projections/rebuild.js';
+import { hasBoot, sourceByHash } from '../read.js';
+import { Appender, type ChainLink } from './appender.js';
+import { findStoredBoot } from './boot-matcher.js';
+import { createBoot, endBoot, eraOf } from './boot-registry.js';
+
+/** The input an import records. */
+export interface ImportTarget {
+  readonly sha256: string;
+  readonly path: string;
+  readonly format: string;
+  /** Host for boots whose input does not name one. */
+  readonly host: string;
+}
+
+export type Recorded = { readonly kind: 'recorded' } | { readonly kind: 'already-imported'; readonly path: string; readonly importedAt: string };
+
+/** What the import did to one boot. */
+interface Touched {
+  projecting: Projecting;
+  added: { count: number; minNs: bigint; maxNs: bigint; maxSeq: number; cpus: Set<number> } | null;
+}
+
+type Phase =
+  | { readonly kind: 'locked' }
+  | { readonly kind: 'recorded'; readonly target: ImportTarget; readonly sourceId: number; readonly appender: Appender; readonly boots: Map<string, Touched> }
+  | { readonly kind: 'ended' };
+
+export class ImportSession implements ImportSink {
+  private phase: Phase = { kind: 'locked' };
+
+  private constructor(private readonly store: Store) {}
+
+  /** Takes the write lock: a second import waits here for the first to end. */
+  static begin(store: Store): ImportSession {
+    store.raw.exec('BEGIN IMMEDIATE');
+    return new ImportSession(store);
+  }
+
+  /**
+   * Records the input, unless the store already holds it — checked under the lock, so that an import of the same
+   * content that finished while this one waited makes this one a no-op, not a conflict (the session then ends).
+   */
+  record(target: ImportTarget): Recorded {
+    if (this.phase.kind !== 'locked') throw new Error(`record() in a session already ${this.phase.kind}`);
+    try {
+      const prior = sourceByHash(this.store, target.sha256);
+      if (prior !== null) {
+        this.abort();
+        return { kind: 'already-imported', path: prior.path, importedAt: prior.importedAt };
+      }
+      const info = this.store.raw
+        .prepare('INSERT INTO sources (sha256, path, format, imported_at, lines, events) VALUES (?, ?, ?, ?, 0, 0)')
+        .run(target.sha256, target.path, target.format, new Date().toISOString());
+      const sourceId = Number(info.lastInsertRowid);
+      this.phase = { kind: 'recorded', target, sourceId, appender: new Appender(this.store, sourceId, target.sha256), boots: new Map() };
+      return { kind: 'recorded' };
+    } catch (e) {
+      this.abort();
+      throw e;
+    }
+  }
+
+  findBoot(anchors: readonly Anchor[], identity: BootIdentity): string | null {
+    this.open();
+    return findStoredBoot(this.store, anchors, identity);
+  }
+
+  hasBoot(id: string): boolean {
+    this.open();
+    return hasBoot(this.store, id);
+  }
+
+  createBoot(b: NewBoot): string {
+    const p = this.recorded();
+    const id = createBoot(this.store, b, p.target.sha256, p.target.host, p.sourceId);
+    // Projected as its events come, under the era its lines told so far.
+    p.boots.set(id, { projecting: { kind: 'live', live: new LiveProjection(this.store, id, b.era) }, added: null });
+    return id;
+  }
+
+  anchors(boot: string, anchors: readonly Anchor[]): void {
+    this.recorded();
+    const insert = this.store.raw.prepare('INSERT INTO anchors (boot_id, time_ns, key) VALUES (?, ?, ?)');
+    for (const a of anchors) insert.run(boot, a.timeNs, a.key);
+  }
+
+  event(boot: string, e: DecodedEvent, toleranceNs: bigint): void {
+    this.append(boot, e, toleranceNs, undefined);
+  }
+
+  endBoot(boot: string, facts: BootFacts): void {
+    const p = this.recorded();
+    this.touch(p, boot);
+    endBoot(this.store, boot, facts, p.target.host);
+  }
+
+  /** The input's SHA-256: what every event's hash covers. */
+  get source(): string {
+    return this.recorded().target.sha256;
+  }
+
+  /** The hash chain's head now. */
+  head(): string {
+    return this.recorded().appender.head();
+  }
+
+  /** `event`, with its chain link as its producer computed it: taken where it follows the head, else recomputed. */
+  linkedEvent(boot: string, e: DecodedEvent, toleranceNs: bigint, link: ChainLink): void {
+    this.append(boot, e, toleranceNs, link);
+  }
+
+  /** What `finish` will do for each boot this import appended to, were it called now. */
+  plans(): Map<string, ProjectionPlan['kind']> {
+    return new Map([...this.appendedTo()].map(([boot, { plan }]) => [boot, plan.kind]));
+  }
+
+  /** Brings the projections of every boot this import appended to up to date, records what it did, and commits. */
+  finish(input: InputSummary): ImportSummary {
+    const p = this.recorded();
+    for (const [boot, { era, plan, added }] of this.appendedTo()) carryOut(this.store, boot, era, plan, added);
+    const summary: ImportSummary = { ...input, events: p.appender.events, duplicates: p.appender.duplicates };
+    this.store.raw.prepare('UPDATE sources SET format = ?, lines = ?, events = ? WHERE id = ?').run(summary.format, summary.lines, summary.events, p.sourceId);
+    this.store.raw.exec('COMMIT');
+    this.phase = { kind: 'ended' };
+    return summary;
+  }
+
+  /** Ends the import with nothing of it stored; a session already ended stays so. */
+  abort(): void {
+    if (this.phase.kind === 'ended') return;
+    this.phase = { kind: 'ended' };
+    if (this.store.raw.inTransaction) this.store.raw.exec('ROLLBACK');
+  }
+
+  /** Each boot this import appended to, with its era now and its projections' plan. */
+  private *appendedTo(): Generator<[string, { era: Era | null; plan: ProjectionPlan; added: Appended }]> {
+    for (const [boot, t] of this.recorded().boots) {
+      if (t.added === null) continue;
+      const era = eraOf(this.store, boot) as Era | null;
+      yield [boot, { era, plan: planProjection(t.projecting, era), added: t.added }];
+    }
+  }
+
+  private append(boot: string, e: DecodedEvent, toleranceNs: bigint, link: ChainLink | undefined): void {
+    const p = this.recorded();
+    const seq = p.appender.append(boot, e, toleranceNs, link);
+    if (seq === null) return;
+    const t = this.touch(p, boot);
+    if (t.projecting.kind === 'live' && !t.projecting.live.push(seq, e.timeNs, e.event)) t.projecting = { kind: 'void' };
+    const cpu = subjectCpu(e.event);
+    const a = t.added;
+    if (a === null) t.added = { count: 1, minNs: e.timeNs, maxNs: e.timeNs, maxSeq: seq, cpus: new Set(cpu === null ? [] : [cpu]) };
+    else {
+      a.count++;
+      if (e.timeNs < a.minNs) a.minNs = e.timeNs;
+      if (e.timeNs > a.maxNs) a.maxNs = e.timeNs;
+      if (seq > a.maxSeq) a.maxSeq = seq;
+      if (cpu !== null) a.cpus.add(cpu);
+    }
+  }
+
+  /** A boot this import touches: one it created, or a stored one, whose era before the import is noted at first. */
+  private touch(p: Extract<Phase, { kind: 'recorded' }>, boot: string): Touched {
+    let t = p.boots.get(boot);
+    if (t === undefined) p.boots.set(boot, (t = { projecting: { kind: 'stored', eraBefore: eraOf(this.store, boot) as Era | null }, added: null }));
+    return t;
+  }
+
+  private open(): void {
+    if (this.phase.kind === 'ended') throw new Error('a question to an import session that has ended');
+  }
+
+  private recorded(): Extract<Phase, { kind: 'recorded' }> {
+    if (this.phase.kind !== 'recorded') throw new Error(`the input is ${this.phase.kind === 'locked' ? 'not yet recorded' : 'already ended'}`);
+    return this.phase;
+  }
+}
