@@ -1,7 +1,6 @@
 // Builds the CLI: type-check with tsc, then bundle each command with esbuild. Start-up is almost all module
-// loading (kysely alone is ~160 ms as hundreds of files, ~30 ms as one bundle; @oclif/core ~190 ms as 158 files,
-// ~65 ms as one), and a command loads only its own bundle and the chunks it shares with others; @oclif/core is
-// bundled once (below) and compiled from a code cache.
+// loading, which bundles cut (docs/performance.md), and a command loads only its own bundle and the chunks it
+// shares with others; @oclif/core is bundled once (below) and compiled from a code cache.
 // better-sqlite3 (native) stays external.
 import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -15,8 +14,8 @@ rmSync('dist', { recursive: true, force: true });
  * which compiles it from V8's code cache (scripts/code-cache-loader.js) and re-exports all it exports: one
  * instance, shared by bin/run.js and every command.
  */
-// Not kysely: its CommonJS build, whole, loads slower from the cache (state call 300 vs 282 ms median, same
-// run) than the part of its ES modules esbuild keeps in the chunks.
+// Not kysely: its CommonJS build, whole, loads slower from the cache than the part of its ES modules esbuild
+// keeps in the chunks (docs/performance.md).
 const CACHED = { '@oclif/core': 'oclif-core' };
 // A vm script has no loader for import(): the bundle's dynamic imports become the loader's __import (an
 // `import()` with nothing in it is text, such as oclif's error message).

@@ -9,8 +9,7 @@ const SLICE_MIB = 4;
 /**
  * Blocking reads into one reused buffer (a fresh one per chunk costs the kernel's page faults: ingest/lines.ts),
  * not fs.promises: each of its reads is a hop to libuv's pool, whose thread must win a core from the parse thread
- * and V8's compilers before this thread goes on. Hashing the 117 MB benchmark trace during an import ended
- * 131–179 ms into it that way, 80–124 ms with blocking reads (three paired rounds of four imports).
+ * and V8's compilers before this thread goes on (docs/performance.md).
  */
 export async function hashInput(path: string): Promise<string> {
   const h = createHash('sha256');

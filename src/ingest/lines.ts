@@ -66,8 +66,7 @@ export async function* readLineBatches(path: string, onBytes?: (bytes: number) =
 /**
  * The same batches read with blocking calls, for a thread with nothing else to do meanwhile (the parse thread),
  * into two buffers used in turn: a batch's bytes are valid until the next batch is asked for (`LineBatch.detached`
- * keeps a copy). Measured on this project's machine, reading 117 MB into a fresh
- * 1 MiB buffer per chunk took 120–610 ms, most of it the kernel faulting in new pages; into the same buffers, 65–80 ms.
+ * keeps a copy): a fresh buffer per chunk costs the kernel's page faults more than the reading (docs/performance.md).
  */
 export function* readLineBatchesSync(path: string, onBytes?: (bytes: number) => void, chunkBytes = CHUNK): Generator<LineBatch> {
   const fd = openSync(path, 'r');

@@ -49,7 +49,7 @@ export interface Resume {
   readonly open: readonly Open[];
 }
 
-// Written out, not spread: a spread of an object holding bigints took ~3 µs per span, most of the fold.
+// Written out, not spread: spreading an object that holds bigints was most of the fold's time (docs/performance.md).
 const closeSpan = (o: Open, toNs: bigint | null, toSeq: number | null): Span => ({ cpu: o.cpu, kind: o.kind, fromNs: o.fromNs, fromSeq: o.fromSeq, toNs, toSeq });
 
 // The fold runs once per stored event on import and rebuild: spans are keyed by number, not by text.

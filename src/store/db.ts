@@ -12,7 +12,7 @@ import { KvmlogError } from '../errors.js';
 import type { DB } from './schema.js';
 
 // better-sqlite3 is CommonJS: required, it is not first lexed for its exports as an import would be, and handed
-// its addon's path it skips the `bindings` package's search — ~9 ms of every command's start-up, measured.
+// its addon's path it skips the `bindings` package's search, both in every command's start-up.
 const require = createRequire(import.meta.url);
 const Database: typeof BetterSqlite3 = require('better-sqlite3');
 /** Undefined where the addon was built elsewhere: better-sqlite3 then looks for it itself. */
@@ -88,8 +88,7 @@ async function openWrite(path: string): Promise<Store> {
     raw.pragma('journal_mode = WAL');
     raw.pragma('foreign_keys = ON');
     // SQLite's own default page cache (better-sqlite3 builds with 16 MB): an import dirties pages once, in order,
-    // and a larger cache only gathers more of them to write at the commit. Inserting the 48 k events of the 5 %
-    // benchmark, insert and commit: 626–641 ms with 16 MB, 525–529 ms with 2 MB (156 k events: 1.85–1.89 s, 1.64–1.78 s).
+    // and a larger cache only gathers more of them to write at the commit (docs/performance.md).
     raw.pragma('cache_size = -2000');
     if (!current) await migrate(store);
   } catch (e) {

@@ -6,11 +6,9 @@ import { type FoldEvent, foldEvents } from '../read.js';
 import { recordProjected, writeProjected } from './writer.js';
 
 /**
- * Events between checkpoints. Measured (npm run bench): with 1024, state at an instant took p50 3.6 ms in a
- * 10^7-event boot, most of it folding up to 1024 events read back from SQLite. With 256, p50 0.4–0.6 ms but
- * p99 3.5–5.5 ms on 10^5 and 10^6 events: the garbage of folding up to 256 events (rows, parsed fields, states)
- * brings a young-generation collection every few queries. With 64, in the same runs, p50 0.14–0.27 ms and
- * p99 0.33–0.70 ms, for one checkpoint (~300 bytes for 4 CPUs) per 64 events: ~5 of ~550 bytes per event stored.
+ * Events between checkpoints: state at an instant folds at most this many events read back after the nearest
+ * one. Fewer checkpoints fold more (and make more garbage) per query; more cost space. The bench's state latency
+ * chose it (docs/performance.md).
  */
 export const CHECKPOINT_EVERY = 64;
 

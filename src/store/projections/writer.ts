@@ -5,8 +5,8 @@ import type { Store } from '../db.js';
 import { prepared } from '../statements.js';
 
 /**
- * Span rows per INSERT statement. Measured (78 k spans, one transaction): one row per statement 0.22 s, 32 per
- * statement 0.14 s — on an import of only lifecycle events the spans are half as many rows as the events.
+ * Span rows per INSERT statement: on an import of only lifecycle events the spans are half as many rows as the
+ * events, and a statement per row costs more than the rows (docs/performance.md).
  */
 const SPANS_PER_INSERT = 32;
 const SPAN_COLUMNS = '(boot_id, cpu, kind, from_ns, to_ns, from_seq, to_seq, version)';
