@@ -1,8 +1,9 @@
 /** The boots an import creates and what it learns of them: their rows in the boots table. */
 import { createHash } from 'node:crypto';
 import type { BootFacts, NewBoot } from '../../import/sink.js';
-import { eraOfKernel } from '../../model/era.js';
+import { type Era, eraOfKernel } from '../../model/era.js';
 import type { Store } from '../db.js';
+import { prepared } from '../statements.js';
 
 /** A boot's id, derived from the input's content so that the same input names the same boots. */
 export function bootId(sha256: string, index: number): string {
@@ -55,6 +56,6 @@ function linkKdump(store: Store, boot: string): void {
 }
 
 /** A boot's era as stored now. */
-export function eraOf(store: Store, boot: string): string | null {
-  return (store.raw.prepare('SELECT era FROM boots WHERE id = ?').get(boot) as { era: string | null } | undefined)?.era ?? null;
+export function eraOf(store: Store, boot: string): Era | null {
+  return (prepared(store, 'SELECT era FROM boots WHERE id = ?').get(boot) as { era: Era | null } | undefined)?.era ?? null;
 }

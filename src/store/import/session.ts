@@ -16,6 +16,7 @@ import { LiveProjection } from '../projections/live.js';
 import { type ProjectionPlan, type Projecting, carryOut, planProjection } from '../projections/plan.js';
 import type { Appended } from '../projections/rebuild.js';
 import { hasBoot, sourceByHash } from '../read.js';
+import { prepared } from '../statements.js';
 import { Appender, type ChainLink } from './appender.js';
 import { findStoredBoot } from './boot-matcher.js';
 import { createBoot, endBoot, eraOf } from './boot-registry.js';
@@ -97,7 +98,7 @@ export class ImportSession implements ImportSink {
 
   anchors(boot: string, anchors: readonly Anchor[]): void {
     this.recorded();
-    const insert = this.store.raw.prepare('INSERT INTO anchors (boot_id, time_ns, key) VALUES (?, ?, ?)');
+    const insert = prepared(this.store, 'INSERT INTO anchors (boot_id, time_ns, key) VALUES (?, ?, ?)');
     for (const a of anchors) insert.run(boot, a.timeNs, a.key);
   }
 
@@ -153,7 +154,7 @@ export class ImportSession implements ImportSink {
   private *appendedTo(): Generator<[string, { era: Era | null; plan: ProjectionPlan; added: Appended }]> {
     for (const [boot, t] of this.recorded().boots) {
       if (t.added === null) continue;
-      const era = eraOf(this.store, boot) as Era | null;
+      const era = eraOf(this.store, boot);
       yield [boot, { era, plan: planProjection(t.projecting, era), added: t.added }];
     }
   }
@@ -179,7 +180,7 @@ export class ImportSession implements ImportSink {
   /** A boot this import touches: one it created, or a stored one, whose era before the import is noted at first. */
   private touch(p: Extract<Phase, { kind: 'recorded' }>, boot: string): Touched {
     let t = p.boots.get(boot);
-    if (t === undefined) p.boots.set(boot, (t = { projecting: { kind: 'stored', eraBefore: eraOf(this.store, boot) as Era | null }, added: null }));
+    if (t === undefined) p.boots.set(boot, (t = { projecting: { kind: 'stored', eraBefore: eraOf(this.store, boot) }, added: null }));
     return t;
   }
 
