@@ -13,7 +13,7 @@ import { CpuRecovery } from './cpu-recovery.js';
 import { Dedup } from './dedup.js';
 import { EraEvidence } from './era-evidence.js';
 import { HotplugTracker, isLifecycleCallback } from './hotplug.js';
-import { CONTEXT, type DecodedEvent, OTHER, type Outcome, events, warn } from './outcome.js';
+import { BRING_UP_NS, CONTEXT, type DecodedEvent, OTHER, type Outcome, PRINTK_ROUTE_NS, events, warn } from './outcome.js';
 import { type Payload, readPayload } from './payload.js';
 import { decodePrintkMessage } from './printk.js';
 import { ProbeDecoder, type TraceInput } from './probes.js';
@@ -72,7 +72,7 @@ export class Decoder {
     const p = readPayload(message);
     if (p !== null && (p.kind === 'kprobe' || p.kind === 'kretprobe' || (p.kind === 'tracepoint' && TRACEPOINTS.get(p.name)?.viaPrintk === true))) {
       if (timeNs === null) return warn('trace event in the kernel log without a timestamp');
-      return this.payload(p, { cpu: null, pid: null, timeNs, payload: message }, line);
+      return routed(this.payload(p, { cpu: null, pid: null, timeNs, payload: message }, line));
     }
     const decoded = decodePrintkMessage(message);
     if (decoded === null) return OTHER;
@@ -80,7 +80,8 @@ export class Decoder {
     if (timeNs === null) return warn('lifecycle message without a timestamp');
     if (decoded.events.some((e) => e.type === 'panic')) this.recovery.panicked(null);
     if (decoded.events.some((e) => e.type === 'kvm.shutdown')) this.recovery.shutdown(timeNs);
-    return this.unseen(events(decoded.events.map((event) => ({ timeNs, event, line: line.no, raw: line.text }))));
+    const uncertaintyNs = decoded.approximate ? BRING_UP_NS : undefined;
+    return this.unseen(events(decoded.events.map((event) => ({ timeNs, event, line: line.no, raw: line.text, uncertaintyNs }))));
   }
 
   /**
@@ -90,7 +91,8 @@ export class Decoder {
   flush(): { events: DecodedEvent[]; warnings: { line: number; message: string }[]; context: number } {
     const unpaired = this.probes.flush();
     const recovered = this.recovery.flush();
-    return { events: this.dedup.keep([...unpaired, ...recovered.events]), warnings: recovered.warnings, context: recovered.context };
+    const kept = this.dedup.keep([...unpaired, ...recovered.events.map((e) => ({ ...e, uncertaintyNs: PRINTK_ROUTE_NS }))]);
+    return { events: [...kept, ...this.dedup.flush()], warnings: recovered.warnings, context: recovered.context };
   }
 
   private stamp(cpu: number | null, timeNs: bigint): void {
@@ -125,6 +127,11 @@ export class Decoder {
     const kept = this.dedup.keep(o.events);
     return kept.length > 0 ? events(kept) : CONTEXT;
   }
+}
+
+/** The events of a trace record routed into the kernel log: stamped when printed, not when recorded. */
+function routed(o: Outcome): Outcome {
+  return o.kind === 'events' ? events(o.events.map((e) => ({ ...e, uncertaintyNs: PRINTK_ROUTE_NS }))) : o;
 }
 
 /** The function each probe payload names, asked once per payload object (readPayload shares them). */

@@ -42,8 +42,11 @@ export class HotplugTracker {
     const callback = e !== undefined && e.step === step ? e.callback : null;
     let online: boolean | null = null;
     if (ret === 0 && callback === 'takedown_cpu') online = false;
-    // A CPU that reached the last hotplug state on the way up (or already sat there) is online.
-    else if (ret === 0 && state >= step && state === this.maxState) online = true;
+    // A CPU at the last hotplug state, having come up to it (or already sitting there), is online. An exit at a
+    // state above its step is a callback run for a CPU already at that state (a new hotplug state set up); one
+    // below is the way down. At a state equal to its step the CPU is passing that step, up or down — before 5.12 a
+    // teardown exit reported state == step too — and its target tells which.
+    else if (ret === 0 && state === this.maxState && (state > step || (state === step && (e === undefined || e.target >= state)))) online = true;
     return { callback, target: callback === null ? null : e!.target, online };
   }
 }

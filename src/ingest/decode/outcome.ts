@@ -6,7 +6,14 @@ export interface DecodedEvent {
   readonly event: LifecycleEvent;
   readonly line: number;
   readonly raw: string;
+  /** How far the fact's own instant may be from `timeNs`, where more than the stamp's precision. */
+  readonly uncertaintyNs?: bigint | undefined;
 }
+
+/** A message that marks the start of a CPU's bring-up: it comes online within this, later. */
+export const BRING_UP_NS = 1_000_000_000n;
+/** A trace event routed into the kernel log (tp_printk) is stamped when printed: within this of its record. */
+export const PRINTK_ROUTE_NS = 1_000_000n;
 
 export type Outcome =
   | { readonly kind: 'events'; readonly events: readonly DecodedEvent[] }

@@ -4,21 +4,25 @@
  */
 import type { LifecycleEvent } from '../../model/event.js';
 
-export type PrintkSignal = { readonly kind: 'events'; readonly events: readonly LifecycleEvent[] } | { readonly kind: 'context' };
+/**
+ * `approximate`: the message marks the start of a CPU's bring-up (or is printed after its thaw), not the instant it
+ * came online: the cpuhp trace, where there is one, says when.
+ */
+export type PrintkSignal = { readonly kind: 'events'; readonly events: readonly LifecycleEvent[]; readonly approximate: boolean } | { readonly kind: 'context' };
 
-type Row = readonly [RegExp, (m: RegExpExecArray) => readonly LifecycleEvent[] | 'context'];
+type Row = readonly [RegExp, (m: RegExpExecArray) => readonly LifecycleEvent[] | 'context', 'approximate'?];
 
 const ROWS: readonly Row[] = [
   [/^Linux version (\S+)/, (m) => [{ type: 'boot', kernel: m[1]!, cmdline: null, kind: 'normal' }]],
   [/^(?:Kernel )?[Cc]ommand line: /, () => 'context'],
   [/^smpboot: CPU (\d+) is now offline$/, (m) => [{ type: 'cpu.offline', cpu: Number(m[1]) }]],
-  [/^smpboot: Booting Node \d+ Processor (\d+) APIC/, (m) => [{ type: 'cpu.online', cpu: Number(m[1]) }]],
-  [/^CPU(\d+) is up$/, (m) => [{ type: 'cpu.online', cpu: Number(m[1]) }]],
+  [/^smpboot: Booting Node \d+ Processor (\d+) APIC/, (m) => [{ type: 'cpu.online', cpu: Number(m[1]) }], 'approximate'],
+  [/^CPU(\d+) is up$/, (m) => [{ type: 'cpu.online', cpu: Number(m[1]) }], 'approximate'],
   // The boot CPU names itself before the others are brought up.
   [/^smpboot: CPU(\d+): /, (m) => [{ type: 'cpu.online', cpu: Number(m[1]) }]],
   // Boot-time SMP bring-up: `.... node  #0, CPUs:      #1`, then ` #2`, ` #3` as continuation records.
-  [/^\.\.\.\. node\s+#\d+, CPUs:\s+((?:#\d+\s*)+)$/, (m) => cpusFromHashes(m[1]!)],
-  [/^\s*((?:#\d+\s*)+)$/, (m) => cpusFromHashes(m[1]!)],
+  [/^\.\.\.\. node\s+#\d+, CPUs:\s+((?:#\d+\s*)+)$/, (m) => cpusFromHashes(m[1]!), 'approximate'],
+  [/^\s*((?:#\d+\s*)+)$/, (m) => cpusFromHashes(m[1]!), 'approximate'],
   [/^(?:smpboot: )?x86: Booting SMP configuration:$/, () => 'context'],
   [/^kvm: enabling virtualization on CPU(\d+) failed/, (m) => [{ type: 'virt.enable_failed', cpu: Number(m[1]), ret: null }]],
   // The kvm_cpu_hotplug notifier of kernels before 4.8 announced every per-CPU enable and disable on hotplug.
@@ -47,11 +51,11 @@ function cpusFromHashes(text: string): LifecycleEvent[] {
 }
 
 export function decodePrintkMessage(message: string): PrintkSignal | null {
-  for (const [re, make] of ROWS) {
+  for (const [re, make, approximate] of ROWS) {
     const m = re.exec(message);
     if (!m) continue;
     const out = make(m);
-    return out === 'context' ? { kind: 'context' } : { kind: 'events', events: out };
+    return out === 'context' ? { kind: 'context' } : { kind: 'events', events: out, approximate: approximate !== undefined };
   }
   return null;
 }

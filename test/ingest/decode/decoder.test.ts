@@ -96,6 +96,10 @@ describe('CPU hotplug', () => {
 
 describe('kernel log messages (§4.1 formats)', () => {
   const one = (text: string): LifecycleEvent[] => events(feed(new Decoder(), text));
+  const oneAtEnd = (text: string): LifecycleEvent[] => {
+    const d = new Decoder();
+    return [...events(feed(d, text)), ...d.flush().events.map((e) => e.event)];
+  };
 
   it('per-CPU enable failure, shutdown, TDX module init', () => {
     assert.deepEqual(one('[    5.100000] kvm: enabling virtualization on CPU0 failed'), [{ type: 'virt.enable_failed', cpu: 0, ret: null }]);
@@ -115,8 +119,9 @@ describe('kernel log messages (§4.1 formats)', () => {
 
   it('CPU online and offline, panic, kexec, power states', () => {
     assert.deepEqual(one('[   14.450162] smpboot: CPU 2 is now offline'), [{ type: 'cpu.offline', cpu: 2 }]);
-    assert.deepEqual(one('[   25.081507] smpboot: Booting Node 0 Processor 1 APIC 0x1'), [{ type: 'cpu.online', cpu: 1 }]);
-    assert.deepEqual(one('[    0.731117] .... node  #0, CPUs:      #1 #2 #3'), [1, 2, 3].map((cpu) => ({ type: 'cpu.online', cpu })));
+    // A CPU's bring-up message says it is coming online, not when: alone, it is the word at the boot's end.
+    assert.deepEqual(oneAtEnd('[   25.081507] smpboot: Booting Node 0 Processor 1 APIC 0x1'), [{ type: 'cpu.online', cpu: 1 }]);
+    assert.deepEqual(oneAtEnd('[    0.731117] .... node  #0, CPUs:      #1 #2 #3'), [1, 2, 3].map((cpu) => ({ type: 'cpu.online', cpu })));
     assert.deepEqual(one('[   17.950076] Kernel panic - not syncing: sysrq triggered crash'), [{ type: 'panic', message: 'sysrq triggered crash' }]);
     assert.deepEqual(one('[   28.620589] kexec_core: Starting new kernel'), [{ type: 'kexec.start', kind: 'normal' }]);
     assert.deepEqual(one('[   38.100000] reboot: Power down'), [{ type: 'system.state', state: 'power_off' }]);
@@ -176,5 +181,99 @@ describe('usage count probes (the recordings fetch kvm_usage_count as usage=)', 
     feed(d, '           kvmvm-190     [001] ...1.    17.174780: kvm_enable_virtualization: (kvm_enable_virtualization+0x4/0xd0 [kvm]) usage=1');
     const o = feed(d, '           kvmvm-190     [001] .....    17.175891: kvm_enable_virtualization_ret: (kvm_dev_ioctl+0x53d/0xa50 [kvm] <- kvm_enable_virtualization) ret=0 usage=2');
     assert.deepEqual(events(o), [{ type: 'kvm.usage', from: 1, to: 2 }]);
+  });
+});
+
+describe('one fact, one event, within an input (real lines)', () => {
+  /** Every event the lines make, with the boot's end, as (time, event). */
+  const all = (lines: readonly string[]): [bigint, LifecycleEvent][] => {
+    const d = new Decoder();
+    const out: [bigint, LifecycleEvent][] = [];
+    lines.forEach((l, i) => {
+      const o = feed(d, l, i + 1);
+      if (o.kind === 'events') for (const e of o.events) out.push([e.timeNs, e.event]);
+    });
+    for (const e of d.flush().events) out.push([e.timeNs, e.event]);
+    return out;
+  };
+
+  it('a CPU is online when the cpuhp trace says so, not when its bring-up was announced 31 ms before (6.12)', () => {
+    assert.deepEqual(
+      all(['[   19.897111] smpboot: Booting Node 0 Processor 2 APIC 0x2', '            init-1       [003] .....    19.928584: cpuhp_exit:  cpu: 0002  state: 236 step:  86 ret: 0']),
+      [[19_928_584_000n, { type: 'cpu.online', cpu: 2 }]],
+    );
+  });
+
+  it('a bring-up message with no trace to say when stays the word, before the CPU goes down again', () => {
+    assert.deepEqual(all(['[   19.897111] smpboot: Booting Node 0 Processor 2 APIC 0x2', '[   24.988867] smpboot: CPU 2 is now offline']), [
+      [19_897_111_000n, { type: 'cpu.online', cpu: 2 }],
+      [24_988_867_000n, { type: 'cpu.offline', cpu: 2 }],
+    ]);
+  });
+
+  it('crash_nmi_callback and kdump_nmi_callback, 4.8 ms apart, are one NMI per CPU (6.12 ftrace dump)', () => {
+    const nmi = all([
+      '         <idle>-0     [001] d.Z2.    23.001003: crash_nmi_callback: (crash_nmi_callback+0x4/0x80)',
+      '         <idle>-0     [002] d.Z2.    23.001008: crash_nmi_callback: (crash_nmi_callback+0x4/0x80)',
+      '         <idle>-0     [001] d.Z2.    23.005827: kdump_nmi_callback: (kdump_nmi_callback+0x4/0x30) cpu=1',
+      '         <idle>-0     [002] d.Z2.    23.005979: kdump_nmi_callback: (kdump_nmi_callback+0x4/0x30) cpu=2',
+    ]);
+    assert.deepEqual(nmi, [
+      [23_001_003_000n, { type: 'crash.nmi', cpu: 1 }],
+      [23_001_008_000n, { type: 'crash.nmi', cpu: 2 }],
+    ]);
+  });
+
+  it('a tracepoint and a kprobe on one callback are one call, however far apart (6.12 lines, the probe moved 4.8 ms later); the next call is new', () => {
+    const enter = (t: string) => `         cpuhp/2-30      [002] .....    ${t}: cpuhp_enter: cpu: 0002 target: 236 step: 148 (kvm_online_cpu [kvm])`;
+    const probe = (t: string) => `         cpuhp/2-30      [002] ...1.    ${t}: kvm_online_cpu: (kvm_online_cpu+0x4/0x50 [kvm]) cpu=2 usage=2`;
+    const exit = (t: string) => `         cpuhp/2-30      [002] .....    ${t}: cpuhp_exit:  cpu: 0002  state: 148 step: 148 ret: 0`;
+    const calls = all([enter('19.922154'), probe('19.926954'), exit('19.927948'), enter('25.000000'), probe('25.000008')])
+      .filter(([, e]) => e.type === 'cpuhp.callback')
+      .map(([t, e]) => [t, (e as { phase: string }).phase]);
+    assert.deepEqual(calls, [
+      [19_922_154_000n, 'enter'],
+      [19_927_948_000n, 'exit'],
+      [25_000_000_000n, 'enter'],
+    ]);
+  });
+});
+
+describe('the direction of a hotplug step', () => {
+  /** The cpu.online/offline events of a run of cpuhp records. */
+  const transitions = (lines: readonly string[]) => {
+    const d = new Decoder();
+    return lines.flatMap((l, i) => {
+      const o = feed(d, l, i + 1);
+      return o.kind === 'events' ? o.events.map((e) => e.event).filter((e) => e.type === 'cpu.online' || e.type === 'cpu.offline') : [];
+    });
+  };
+  const rec = (t: string, what: string) => `         cpuhp/2-24      [002] .....    ${t}: ${what}`;
+
+  it('going down through the top state is not coming online, where teardown exits report state == step (before 5.12)', () => {
+    // kernel/cpu.c before 5.12 traced the teardown exit with st->state not yet decremented: state == step. A capture
+    // that starts with an offline has its highest state at the first teardown step (the format is the 6.1/6.12
+    // recordings'; the states are those of that older loop).
+    assert.deepEqual(
+      transitions([
+        rec('10.000001', 'cpuhp_enter: cpu: 0002 target: 145 step: 170 (sched_cpu_deactivate)'),
+        rec('10.000002', 'cpuhp_exit:  cpu: 0002  state: 170 step: 170 ret: 0'),
+        rec('10.000003', 'cpuhp_enter: cpu: 0002 target: 145 step: 148 (kvm_offline_cpu [kvm])'),
+        rec('10.000004', 'cpuhp_exit:  cpu: 0002  state: 148 step: 148 ret: 0'),
+      ]),
+      [],
+    );
+  });
+
+  it('coming up to the target is online; the real 6.12 teardown (state below the step) is not', () => {
+    assert.deepEqual(
+      transitions([
+        rec('18.802410', 'cpuhp_enter: cpu: 0002 target: 145 step: 149 (sched_cpu_wait_empty)'),
+        rec('18.802455', 'cpuhp_exit:  cpu: 0002  state: 148 step: 149 ret: 0'),
+        rec('19.922154', 'cpuhp_enter: cpu: 0002 target: 236 step: 235 (sched_cpu_activate)'),
+        rec('19.928584', 'cpuhp_exit:  cpu: 0002  state: 236 step: 235 ret: 0'),
+      ]),
+      [{ type: 'cpu.online', cpu: 2 }],
+    );
   });
 });
