@@ -10,7 +10,9 @@ export interface ExportedBoot {
   readonly events: Iterable<EventRecord>;
 }
 
-export function exportOf(store: Store, bootRef: string | undefined): ExportedBoot[] {
+export function exportOf(store: Store, bootRef: string | undefined, scope: 'log' | 'facts'): ExportedBoot[] {
   const boots = bootRef === undefined ? listBoots(store) : [resolveBoot(store, bootRef).boot];
-  return boots.map((boot) => ({ boot, events: readEvents(store, { boot: boot.id, withChain: true }) }));
+  // `log`: every sighting, superseded or on another clock, so that the export verifies as a whole chain and
+  // re-imports to the same facts; `facts`: what `events` lists.
+  return boots.map((boot) => ({ boot, events: readEvents(store, { boot: boot.id, withChain: true, scope: scope === 'log' ? 'sightings' : 'every clock' }) }));
 }

@@ -38,7 +38,7 @@ export function verifyStore(store: Store): StoreVerdict {
     } catch {
       return mismatch('its fields are not JSON: the event was changed');
     }
-    const hash = chainHash(prev, { boot: r.boot, timeNs: r.timeNs, event, source: r.source, line: r.line, raw: r.raw });
+    const hash = chainHash(prev, { boot: r.boot, timeNs: r.timeNs, clock: r.clock, uncertaintyNs: r.uncertaintyNs, event, source: r.source, line: r.line, raw: r.raw });
     if (hash !== r.hash) return mismatch('its hash does not match its content and the event before it: this event, or one before it, was changed, removed or reordered');
     prev = r.hash;
   }
@@ -87,7 +87,9 @@ export async function verifyExport(path: string): Promise<ExportVerdict> {
       return;
     }
     const event = eventPart(o) as unknown as LifecycleEvent;
-    const hash = chainHash(chain.prev, { boot: String(o['boot']), timeNs, event, source: source.sha256, line: source.line, raw: String(o['raw']) });
+    const clock = typeof o['clock'] === 'string' ? o['clock'] : undefined;
+    const uncertaintyNs = typeof o['uncertaintyNs'] === 'string' && /^\d{1,19}$/.test(o['uncertaintyNs']) ? BigInt(o['uncertaintyNs']) : undefined;
+    const hash = chainHash(chain.prev, { boot: String(o['boot']), timeNs, clock, uncertaintyNs, event, source: source.sha256, line: source.line, raw: String(o['raw']) });
     if (hash !== chain.hash) first = { line: no, seq, why: 'its hash does not match its content and chain.prev: the event was changed' };
     else if (seq !== null) seen.push({ no, seq, prev: chain.prev, hash: chain.hash });
   };

@@ -32,7 +32,7 @@ Every boot, or --boot. The file is written whole or not at all.`;
       }
       const { exportOf } = await import('../app/export.js');
       const { exportLines } = await import('../render/export.js');
-      return exportLines(flags.format as 'ndjson' | 'csv', exportOf(store, flags.boot));
+      return exportLines(flags.format as 'ndjson' | 'csv', exportOf(store, flags.boot, flags.format === 'ndjson' ? 'log' : 'facts'));
     });
     const text = `${lines.join('\n')}\n`;
     if (flags.output === undefined || flags.output === '-') this.out(text);

@@ -4,6 +4,7 @@
  * anchors); until then its events are held, so memory stays bounded by that window.
  */
 import { subjectCpu } from '../model/event.js';
+import { KERNEL_CLOCK } from '../model/sightings.js';
 import { impossibleCpuMessage, possibleCpu } from '../ingest/cpus.js';
 import type { Outcome } from '../ingest/decode/decoder.js';
 import type { DecodedEvent } from '../ingest/decode/outcome.js';
@@ -110,7 +111,7 @@ export class BootSplitter implements RecordSink {
         return;
       case 'event':
         if (r.bootId !== this.seg.id) this.restart(r.bootId);
-        this.outcome(l, { kind: 'events', events: [{ timeNs: r.timeNs, event: r.event, line: l.no, raw: l.text }] });
+        this.outcome(l, { kind: 'events', events: [{ timeNs: r.timeNs, event: r.event, line: l.no, raw: l.text, clock: r.clock === KERNEL_CLOCK ? undefined : r.clock, uncertaintyNs: r.uncertaintyNs }] });
         return;
       case 'lost':
         this.outcome(l, this.seg.decoder.lost(r.cpu, r.count, l, r.afterNs));
@@ -169,7 +170,7 @@ export class BootSplitter implements RecordSink {
         for (const e of o.events) {
           if (this.impossibleCpu(e)) continue;
           if (endsKernel(e.event)) seg.ended = true;
-          if (seg.placement.kind === 'placed') this.sink.event(seg.placement.boot, e, seg.toleranceNs);
+          if (seg.placement.kind === 'placed') this.sink.event(seg.placement.boot, e, uncertaintyOf(seg, e));
           else seg.placement.held.push(e);
         }
         return;
@@ -240,7 +241,7 @@ export class BootSplitter implements RecordSink {
     seg.placement = { kind: 'placed', boot };
     this.placed.push(boot);
     this.storeAnchors(seg);
-    for (const e of held) this.sink.event(boot, e, seg.toleranceNs);
+    for (const e of held) this.sink.event(boot, e, uncertaintyOf(seg, e));
   }
 
   private storeAnchors(seg: Segment): void {
@@ -258,7 +259,7 @@ export class BootSplitter implements RecordSink {
     if (seg.placement.kind === 'unplaced' && seg.placement.held.length === 0 && flushed.events.length === 0) return;
     if (seg.placement.kind === 'unplaced') this.place(seg, this.sink.findBoot(seg.anchors, seg) ?? this.create());
     const boot = seg.boot!;
-    for (const e of flushed.events) if (!this.impossibleCpu(e)) this.sink.event(boot, e, seg.toleranceNs);
+    for (const e of flushed.events) if (!this.impossibleCpu(e)) this.sink.event(boot, e, uncertaintyOf(seg, e));
     this.storeAnchors(seg);
     // A boot follows the one before it in this input when that kernel went away (panic, kexec, reboot); a
     // log printed again later in the same capture is not a successor.
@@ -270,4 +271,10 @@ export class BootSplitter implements RecordSink {
 
 function newBoot(s: Segment): NewBoot {
   return { id: s.id, index: s.index, kernel: s.kernel, cmdline: s.cmdline, toleranceNs: s.toleranceNs, kind: s.kind(), host: s.host, era: s.era() };
+}
+
+/** How far an event's fact may be from its stamp: its own reading's doubt, or its input's (wall clock to the second). */
+function uncertaintyOf(seg: Segment, e: DecodedEvent): bigint {
+  const own = e.uncertaintyNs ?? 0n;
+  return own > seg.toleranceNs ? own : seg.toleranceNs;
 }

@@ -47,10 +47,10 @@ export interface ImportSink {
   createBoot(boot: NewBoot): string;
   anchors(boot: string, anchors: readonly Anchor[]): void;
   /**
-   * Appends an event, unless the boot already holds this very event (another capture of the same run), at the
-   * same nanosecond or, for an input stamped less precisely, within `toleranceNs` of it.
+   * Appends an event — a sighting of a fact, whose instant may be `uncertaintyNs` from its stamp — unless the boot
+   * already holds that fact as precisely (another capture of the same run: model/sightings.ts).
    */
-  event(boot: string, e: DecodedEvent, toleranceNs: bigint): void;
+  event(boot: string, e: DecodedEvent, uncertaintyNs: bigint): void;
   endBoot(boot: string, facts: BootFacts): void;
 }
 

@@ -179,8 +179,12 @@ export interface Provenance {
 export interface EventRecord {
   readonly seq: number;
   readonly boot: string;
-  /** Nanoseconds since this boot, exact. */
+  /** Nanoseconds since this boot, exact, on `clock`. */
   readonly timeNs: bigint;
+  /** `kernel` (the boot's own clock), or the name of another clock the event could not be aligned from. */
+  readonly clock: string;
+  /** How far the fact's instant may be from `timeNs`: 0 but for a bound (a bring-up message) or a routed copy. */
+  readonly uncertaintyNs: bigint;
   readonly event: LifecycleEvent;
   readonly provenance: Provenance;
   /** Where asked for: this event's hash and the one before it in the store's hash chain. */

@@ -6,12 +6,13 @@
 import type { Boot } from './boot.js';
 import { ERAS, type Era } from './era.js';
 import { type BootKind, type EventRecord, type LifecycleEvent, parseEvent } from './event.js';
+import { KERNEL_CLOCK } from './sightings.js';
 import { formatWall } from './wall.js';
 
 export const BOOT_HEADER_TYPE = 'kvmlog.boot';
 
 /** What an event line carries around the event itself. */
-const ENVELOPE = new Set(['seq', 'boot', 'timeNs', 'wallClock', 'source', 'raw', 'chain']);
+const ENVELOPE = new Set(['seq', 'boot', 'timeNs', 'clock', 'uncertaintyNs', 'wallClock', 'source', 'raw', 'chain']);
 
 /** What kvmlog knows of a boot, ahead of its events: enough for an import to place them. */
 export interface BootHeader {
@@ -36,7 +37,9 @@ export function encodeEvent(r: EventRecord, bootWallNs: bigint | null): object {
     seq: r.seq,
     boot: r.boot,
     timeNs: r.timeNs.toString(),
-    ...(bootWallNs === null ? {} : { wallClock: formatWall(bootWallNs + r.timeNs) }),
+    // On another clock an instant is no kernel time, and has no wall-clock time either.
+    ...(r.clock === KERNEL_CLOCK ? (bootWallNs === null ? {} : { wallClock: formatWall(bootWallNs + r.timeNs) }) : { clock: r.clock }),
+    ...(r.uncertaintyNs === 0n ? {} : { uncertaintyNs: r.uncertaintyNs.toString() }),
     ...r.event,
     source: { path: r.provenance.path, line: r.provenance.line, sha256: r.provenance.sourceSha256 },
     raw: r.provenance.raw,
@@ -58,7 +61,7 @@ const isBootId = (v: unknown): v is string => typeof v === 'string' && BOOT_ID.t
 
 export type DecodedLine =
   | { readonly kind: 'boot-header'; readonly header: BootHeader }
-  | { readonly kind: 'event'; readonly boot: string; readonly timeNs: bigint; readonly event: LifecycleEvent }
+  | { readonly kind: 'event'; readonly boot: string; readonly timeNs: bigint; readonly clock: string; readonly uncertaintyNs: bigint; readonly event: LifecycleEvent }
   /** A kvmlog line that cannot be taken as it is: why. */
   | { readonly kind: 'invalid'; readonly message: string }
   /** JSON, but no kvmlog line (bpftrace's records, say). */
@@ -88,9 +91,13 @@ export function decodeLine(o: Readonly<Record<string, unknown>>): DecodedLine {
   if (typeof timeNs !== 'string' || !/^\d{1,19}$/.test(timeNs) || BigInt(timeNs) > MAX_NS) {
     return { kind: 'invalid', message: 'kvmlog event whose timeNs is not a decimal count of nanoseconds below 2^63' };
   }
+  const clock = o['clock'] ?? KERNEL_CLOCK;
+  if (typeof clock !== 'string' || !BOOT_ID.test(clock)) return { kind: 'invalid', message: 'kvmlog event whose clock is not a name of printable ASCII' };
+  const u = o['uncertaintyNs'] ?? '0';
+  if (typeof u !== 'string' || !/^\d{1,19}$/.test(u) || BigInt(u) > MAX_NS) return { kind: 'invalid', message: 'kvmlog event whose uncertaintyNs is not a decimal count of nanoseconds below 2^63' };
   const parsed = parseEvent(eventPart(o));
   if (!parsed.ok) return { kind: 'invalid', message: `kvmlog event: ${parsed.message}` };
-  return { kind: 'event', boot, timeNs: BigInt(timeNs), event: parsed.event };
+  return { kind: 'event', boot, timeNs: BigInt(timeNs), clock, uncertaintyNs: BigInt(u), event: parsed.event };
 }
 
 /** The line an event re-imported from kvmlog NDJSON was first read from, if its raw text is such a line. */

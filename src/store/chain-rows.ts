@@ -5,6 +5,8 @@ export interface ChainRow {
   readonly seq: number;
   readonly boot: string;
   readonly timeNs: bigint;
+  readonly clock: string;
+  readonly uncertaintyNs: bigint;
   readonly type: string;
   /** The stored fields as text: `verify` parses them itself, for a changed row may not be JSON. */
   readonly fields: string;
@@ -20,13 +22,13 @@ export interface ChainRow {
 export function* chainRows(store: Store): Generator<ChainRow> {
   const rows = store.raw
     .prepare(
-      `SELECT e.seq, e.boot_id, e.time_ns, e.type, e.fields, s.sha256, s.path, e.line, e.raw, e.hash
+      `SELECT e.seq, e.boot_id, e.time_ns, e.clock, e.uncertainty_ns, e.type, e.fields, s.sha256, s.path, e.line, e.raw, e.hash
        FROM events e JOIN sources s ON s.id = e.source_id ORDER BY e.seq`,
     )
     .raw(true)
     .safeIntegers(true)
-    .iterate() as IterableIterator<[bigint, string, bigint, string, string, string, string, bigint, string, string | null]>;
-  for (const [seq, boot, timeNs, type, fields, source, path, line, raw, hash] of rows) {
-    yield { seq: Number(seq), boot, timeNs, type, fields, source, path, line: Number(line), raw, hash };
+    .iterate() as IterableIterator<[bigint, string, bigint, string, bigint, string, string, string, string, bigint, string, string | null]>;
+  for (const [seq, boot, timeNs, clock, uncertaintyNs, type, fields, source, path, line, raw, hash] of rows) {
+    yield { seq: Number(seq), boot, timeNs, clock, uncertaintyNs, type, fields, source, path, line: Number(line), raw, hash };
   }
 }

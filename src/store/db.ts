@@ -8,6 +8,7 @@ import * as m0001 from '../../migrations/0001_event_store.js';
 import * as m0002 from '../../migrations/0002_boot_identity.js';
 import * as m0003 from '../../migrations/0003_projections.js';
 import * as m0004 from '../../migrations/0004_hash_chain.js';
+import * as m0005 from '../../migrations/0005_sightings.js';
 import { KvmlogError } from '../errors.js';
 import type { DB } from './schema.js';
 
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002_boot_identity': m0002,
   '0003_projections': m0003,
   '0004_hash_chain': m0004,
+  '0005_sightings': m0005,
 };
 
 export interface Store {

@@ -9,6 +9,7 @@ import type { Boot } from '../model/boot.js';
 import type { Era } from '../model/era.js';
 import type { BootKind, EventRecord, EventType, LifecycleEvent } from '../model/event.js';
 import { GENESIS } from '../model/chain.js';
+import { KERNEL_CLOCK } from '../model/sightings.js';
 import type { Store } from './db.js';
 import { prepared } from './statements.js';
 
@@ -81,6 +82,12 @@ export interface EventFilter {
   readonly withChain?: boolean | undefined;
   /** Only events after this one in (time, seq) order: what a checkpoint does not already hold. */
   readonly after?: { readonly timeNs: bigint; readonly seq: number } | undefined;
+  /**
+   * `facts` (the default): the boot's facts on its kernel clock — what state, spans and rules see. `every clock`:
+   * its facts on other clocks too (a block no evidence aligned). `sightings`: every stored row, superseded ones too
+   * (an export of the log).
+   */
+  readonly scope?: 'facts' | 'every clock' | 'sightings' | undefined;
 }
 
 /** A boot's events in the order the kernel made them: by time, ties in input order. */
@@ -88,8 +95,11 @@ export function* readEvents(store: Store, f: EventFilter): Generator<EventRecord
   let q = store.db
     .selectFrom('events as e')
     .innerJoin('sources as s', 's.id', 'e.source_id')
-    .select(['e.seq', 'e.boot_id', 'e.time_ns', 'e.type', 'e.fields', 'e.source_id', 's.path', 's.sha256', 'e.line', 'e.raw'])
+    .select(['e.seq', 'e.boot_id', 'e.time_ns', 'e.clock', 'e.uncertainty_ns', 'e.type', 'e.fields', 'e.source_id', 's.path', 's.sha256', 'e.line', 'e.raw'])
     .where('e.boot_id', '=', f.boot);
+  const scope = f.scope ?? 'facts';
+  if (scope === 'facts') q = q.where('e.clock', '=', KERNEL_CLOCK);
+  if (scope !== 'sightings') q = q.where(({ not, exists, selectFrom }) => not(exists(selectFrom('superseded as x').select('x.seq').whereRef('x.seq', '=', 'e.seq'))));
   if (f.withChain) {
     q = q.select(['e.hash', sql<string | null>`(SELECT p.hash FROM events p WHERE p.seq < e.seq ORDER BY p.seq DESC LIMIT 1)`.as('prev')]) as unknown as typeof q;
   }
@@ -112,6 +122,8 @@ export function* readEvents(store: Store, f: EventFilter): Generator<EventRecord
       seq: num(r['seq']),
       boot: r['boot_id'] as string,
       timeNs: r['time_ns'] as bigint,
+      clock: r['clock'] as string,
+      uncertaintyNs: r['uncertainty_ns'] as bigint,
       event,
       provenance: { sourceId: num(r['source_id']), sourceSha256: r['sha256'] as string, path: r['path'] as string, line: num(r['line']), raw: r['raw'] as string },
       ...(f.withChain ? { chain: { prev: (r['prev'] as string | null) ?? GENESIS, hash: r['hash'] as string | null } } : {}),
@@ -122,8 +134,9 @@ export function* readEvents(store: Store, f: EventFilter): Generator<EventRecord
 /** An event as the fold needs it: time, order and meaning, not where it came from. */
 export type FoldEvent = Pick<EventRecord, 'seq' | 'timeNs' | 'event'>;
 
-const FOLD_SQL = `SELECT seq, time_ns, type, fields FROM events
-  WHERE boot_id = ? AND time_ns >= ? AND (time_ns > ? OR seq > ?) AND time_ns <= ?
+const FOLD_SQL = `SELECT seq, time_ns, type, fields FROM events e
+  WHERE boot_id = ? AND time_ns >= ? AND (time_ns > ? OR seq > ?) AND time_ns <= ? AND clock = '${KERNEL_CLOCK}'
+    AND NOT EXISTS (SELECT 1 FROM superseded s WHERE s.seq = e.seq)
   ORDER BY time_ns, seq LIMIT ?`;
 const MIN_NS = -(2n ** 63n);
 const MAX_NS = 2n ** 63n - 1n;
@@ -155,6 +168,7 @@ export function bootCpus(store: Store, boot: string): number[] {
     .select('cpu')
     .distinct()
     .where('boot_id', '=', boot)
+    .where('clock', '=', KERNEL_CLOCK)
     .where('cpu', 'is not', null)
     .orderBy('cpu');
   return [...iterate(store, q)].map((r) => numOrNull(r['cpu'])!).filter((c) => c !== null);

@@ -41,6 +41,27 @@ export interface EventsTable {
   source_id: number;
   line: number;
   raw: string;
+  /** The clock `time_ns` is on: `kernel`, or another clock's name while it is not aligned. */
+  clock: Generated<string>;
+  /** How far the fact's own instant may be from `time_ns`. */
+  uncertainty_ns: Generated<bigint>;
+}
+
+/** A sighting a more precise one of the same fact replaced (derived: rebuilt from the events). */
+export interface SupersededTable {
+  seq: number;
+  by_seq: number;
+}
+
+/** A block of records on another clock, aligned to a boot's kernel time from evidence, or found not alignable. */
+export interface ClockAlignmentsTable {
+  boot_id: string;
+  clock: string;
+  source_id: number;
+  offset_ns: bigint | null;
+  evidence: number;
+  spread_ns: bigint | null;
+  first_line: number;
 }
 
 export interface CheckpointsTable {
@@ -80,4 +101,6 @@ export interface DB {
   checkpoints: CheckpointsTable;
   spans: SpansTable;
   projected_boots: ProjectedBootsTable;
+  superseded: SupersededTable;
+  clock_alignments: ClockAlignmentsTable;
 }

@@ -28,10 +28,20 @@ describe('the NDJSON codec', () => {
   it('gives back every real event as it was: boot, exact time and the event itself', () => {
     assert.ok(real.length > 300, `${real.length} events`);
     assert.ok(new Set(real.map((r) => r.event.type)).size >= 12, 'many event types');
+    assert.ok(real.some((r) => r.uncertaintyNs > 0n), 'sightings less certain than their stamps among them');
     for (const r of real) {
       const d = decodeLine(line(encodeEvent(r, 1_700_000_000_000_000_000n)));
-      assert.deepEqual(d, { kind: 'event', boot: r.boot, timeNs: r.timeNs, event: r.event }, `#${r.seq} ${r.event.type}`);
+      assert.deepEqual(d, { kind: 'event', boot: r.boot, timeNs: r.timeNs, clock: 'kernel', uncertaintyNs: r.uncertaintyNs, event: r.event }, `#${r.seq} ${r.event.type}`);
     }
+  });
+
+  it('names the clock of an event that is not on the kernel clock, and then gives no wall-clock time', () => {
+    const r = { ...real.find((x) => x.event.type === 'crash.nmi' || x.event.type === 'virt.enable')!, clock: 'ftrace-dump' };
+    const o = line(encodeEvent(r, 1_700_000_000_000_000_000n));
+    assert.equal(o['clock'], 'ftrace-dump');
+    assert.equal(o['wallClock'], undefined);
+    assert.deepEqual(decodeLine(o), { kind: 'event', boot: r.boot, timeNs: r.timeNs, clock: 'ftrace-dump', uncertaintyNs: r.uncertaintyNs, event: r.event });
+    assert.equal(line(encodeEvent(real[0]!, null))['clock'], undefined, 'the kernel clock goes unsaid');
   });
 
   it('refuses an event whose field is missing, of another type, or unknown to the catalogue — saying which', () => {

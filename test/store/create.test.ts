@@ -15,7 +15,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { openStore } from '../../src/store/db.js';
 
 const Database: typeof BetterSqlite3 = createRequire(import.meta.url)('better-sqlite3');
-const MIGRATIONS = 4;
+const MIGRATIONS = 5;
 const dir = mkdtempSync(join(tmpdir(), 'kvmlog-create-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -64,8 +64,11 @@ export interface RowBatch {
   readonly kind: 'rows';
   /** A boot id, or a provisional handle. */
   readonly boot: string;
-  readonly toleranceNs: bigint;
   readonly timeNs: BigInt64Array;
+  /** How far each row's fact may be from its stamp (ImportSink.event). */
+  readonly uncertaintyNs: BigInt64Array;
+  /** Each row's clock where any row is on another than the kernel's; null: all on the kernel's. */
+  readonly clock: readonly (string | undefined)[] | null;
   readonly line: Float64Array;
   /** Canonical JSON of each event and of its fields alone (model/canonical.ts), made in the parse thread. */
   readonly event: readonly string[];

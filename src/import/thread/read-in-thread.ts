@@ -23,7 +23,7 @@ export type StoreQuestions = Pick<ImportSink, 'findBoot' | 'hasBoot'>;
 export interface ChainPort {
   readonly source: string;
   head(): string;
-  linkedEvent(boot: string, e: DecodedEvent, toleranceNs: bigint, link: { readonly prev: string; readonly hash: string }): void;
+  linkedEvent(boot: string, e: DecodedEvent, uncertaintyNs: bigint, link: { readonly prev: string; readonly hash: string }): void;
 }
 
 /** Set by scripts/build.js: where the bundled parse thread is, relative to the bundle that starts it. */
@@ -129,10 +129,11 @@ export class ParseThread {
             const boot = id(m.boot);
             let prev = m.chain?.prev;
             for (let i = 0; i < m.timeNs.length; i++) {
-              const e: DecodedEvent = { timeNs: m.timeNs[i]!, event: this.eventOf(m.event[i]!, m.fields[i]!), line: m.line[i]!, raw: m.raw[i]! };
+              const e: DecodedEvent = { timeNs: m.timeNs[i]!, event: this.eventOf(m.event[i]!, m.fields[i]!), line: m.line[i]!, raw: m.raw[i]!, clock: m.clock?.[i] };
               const hash = m.chain?.hash[i];
-              if (chain !== undefined && prev !== undefined && hash !== undefined) chain.linkedEvent(boot, e, m.toleranceNs, { prev, hash });
-              else sink.event(boot, e, m.toleranceNs);
+              const uncertaintyNs = m.uncertaintyNs[i]!;
+              if (chain !== undefined && prev !== undefined && hash !== undefined) chain.linkedEvent(boot, e, uncertaintyNs, { prev, hash });
+              else sink.event(boot, e, uncertaintyNs);
               prev = hash;
             }
             if (chain !== undefined) {

@@ -70,15 +70,15 @@ export class RemoteSink implements ImportSink {
     private readonly chainMode: ChainMode,
   ) {}
 
-  event(boot: string, e: DecodedEvent, toleranceNs: bigint): void {
-    if (this.batch !== null && (this.batch.boot !== boot || this.batch.toleranceNs !== toleranceNs)) this.flush();
+  event(boot: string, e: DecodedEvent, uncertaintyNs: bigint): void {
+    if (this.batch !== null && this.batch.boot !== boot) this.flush();
     // A row the store may still find it holds (an input stamped less precisely) could break the chain here.
-    if (this.chain === null && toleranceNs === 0n && this.wantsChain()) this.startChain();
+    if (this.chain === null && uncertaintyNs === 0n && this.wantsChain()) this.startChain();
     if (this.batch === null) {
       // A boot whose id this thread does not know yet cannot be linked: the store will hash its rows.
       const id = this.chain === null ? null : this.idOf(boot);
       if (this.chain !== null && id === null) this.chain = null;
-      this.batch = new BatchBuilder(boot, id, toleranceNs, toleranceNs === 0n && this.chain !== null ? this.chain.head : null);
+      this.batch = new BatchBuilder(boot, id, this.chain !== null ? this.chain.head : null);
     }
     const { fields, event } = canonicalParts(e.event);
     let link: string | null = null;
@@ -86,10 +86,10 @@ export class RemoteSink implements ImportSink {
       const chain = this.chain!;
       const id = this.batch.id!;
       if (this.content?.boot !== id) this.content = { boot: id, of: chainContentOf(id, chain.source) };
-      link = hashLink(chain.head, this.content.of(e.timeNs, event, e.line, e.raw));
+      link = hashLink(chain.head, this.content.of(e.timeNs, event, e.line, e.raw, e.clock, uncertaintyNs));
       chain.head = link;
     }
-    const n = this.batch.push(e, event, fields, link);
+    const n = this.batch.push(e, uncertaintyNs, event, fields, link);
     if (n === ROWS_PER_BATCH || (n % IDLE_CHECK === 0 && n >= EAGER_ROWS && Atomics.load(this.shared, Slot.handled) === this.sent)) this.flush();
   }
 
@@ -209,7 +209,9 @@ class BatchBuilder {
   private n = 0;
   private readonly links: string[] = [];
   private readonly timeNs = new BigInt64Array(ROWS_PER_BATCH);
+  private readonly uncertaintyNs = new BigInt64Array(ROWS_PER_BATCH);
   private readonly line = new Float64Array(ROWS_PER_BATCH);
+  private clock: (string | undefined)[] | null = null;
   private readonly event: string[] = [];
   private readonly fields: string[] = [];
   private readonly raw: string[] = [];
@@ -219,7 +221,6 @@ class BatchBuilder {
     readonly boot: string,
     /** Its id, where this thread knows it (for its chain links). */
     readonly id: string | null,
-    readonly toleranceNs: bigint,
     /** The chain head before the batch's first row, when its rows are linked here. */
     private readonly prev: string | null,
   ) {}
@@ -229,10 +230,13 @@ class BatchBuilder {
   }
 
   /** Adds a row (and its link, in a linked batch); returns how many the batch holds. */
-  push(e: DecodedEvent, event: string, fields: string, link: string | null): number {
+  push(e: DecodedEvent, uncertaintyNs: bigint, event: string, fields: string, link: string | null): number {
     const i = this.n++;
     if (link !== null) this.links.push(link);
     this.timeNs[i] = e.timeNs;
+    this.uncertaintyNs[i] = uncertaintyNs;
+    if (e.clock !== undefined && this.clock === null) this.clock = new Array<string | undefined>(i);
+    this.clock?.push(e.clock);
     this.line[i] = e.line;
     this.event.push(event);
     this.fields.push(fields);
@@ -246,8 +250,9 @@ class BatchBuilder {
     return {
       kind: 'rows',
       boot: this.boot,
-      toleranceNs: this.toleranceNs,
       timeNs: this.timeNs.slice(0, n),
+      uncertaintyNs: this.uncertaintyNs.slice(0, n),
+      clock: this.clock,
       line: this.line.slice(0, n),
       event: this.event,
       fields: this.fields,

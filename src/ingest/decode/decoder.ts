@@ -80,8 +80,8 @@ export class Decoder {
     if (timeNs === null) return warn('lifecycle message without a timestamp');
     if (decoded.events.some((e) => e.type === 'panic')) this.recovery.panicked(null);
     if (decoded.events.some((e) => e.type === 'kvm.shutdown')) this.recovery.shutdown(timeNs);
-    const uncertaintyNs = decoded.approximate ? BRING_UP_NS : undefined;
-    return this.unseen(events(decoded.events.map((event) => ({ timeNs, event, line: line.no, raw: line.text, uncertaintyNs }))));
+    const approximate = decoded.approximate ? { approximate: true, uncertaintyNs: BRING_UP_NS } : {};
+    return this.unseen(events(decoded.events.map((event) => ({ timeNs, event, line: line.no, raw: line.text, ...approximate }))));
   }
 
   /**

@@ -5,9 +5,9 @@
  */
 import type { LifecycleEvent } from '../../model/event.js';
 import { possibleCpu } from '../cpus.js';
-import { BRING_UP_NS, type DecodedEvent } from './outcome.js';
+import type { DecodedEvent } from './outcome.js';
 
-const isApproximateOnline = (d: DecodedEvent): boolean => d.event.type === 'cpu.online' && d.uncertaintyNs !== undefined && d.uncertaintyNs >= BRING_UP_NS;
+const isApproximateOnline = (d: DecodedEvent): boolean => d.event.type === 'cpu.online' && d.approximate === true;
 
 /**
  * Sightings are matched on what they are — the CPU, the callback or function, the phase — never on a time window:

@@ -8,6 +8,13 @@ export interface DecodedEvent {
   readonly raw: string;
   /** How far the fact's own instant may be from `timeNs`, where more than the stamp's precision. */
   readonly uncertaintyNs?: bigint | undefined;
+  /**
+   * The instant is not the fact's own but a bound on it: a CPU's bring-up announced, or its online state first seen
+   * already reached. A sighting with its own instant (the cpuhp trace's) is that fact.
+   */
+  readonly approximate?: boolean | undefined;
+  /** The clock `timeNs` is on, where not the boot's kernel clock (model/sightings.ts). */
+  readonly clock?: string | undefined;
 }
 
 /** A message that marks the start of a CPU's bring-up: it comes online within this, later. */

@@ -58,7 +58,13 @@ const hotplugExit: Tracepoint['decode'] = (text, at, ctx) => {
   const x = ctx.hotplug.exit(cpu, state, step, ret);
   const out: DecodedEvent[] = [];
   if (x.callback !== null && isLifecycleCallback(x.callback)) out.push(at({ type: 'cpuhp.callback', cpu, callback: x.callback, phase: 'exit', target: x.target, step, ret }));
-  if (x.online !== null) out.push(at(x.online ? { type: 'cpu.online', cpu } : { type: 'cpu.offline', cpu }));
+  if (x.online === 'down') out.push(at({ type: 'cpu.offline', cpu }));
+  // Online by now, since some instant of the boot: a first sight of the state, never a transition of its own.
+  else if (x.online === 'already') {
+    const seen = at({ type: 'cpu.online', cpu });
+    out.push({ ...seen, approximate: true, uncertaintyNs: seen.timeNs });
+  }
+  else if (x.online === 'reached') out.push(at({ type: 'cpu.online', cpu }));
   return out.length > 0 ? events(out) : OTHER;
 };
 

@@ -45,7 +45,7 @@ export type Rec =
   /** What kvmlog knows of a boot, at the head of a reproducer (`{"type":"kvmlog.boot",…}`). */
   | { readonly kind: 'boot-info'; readonly bootId: string; readonly kernel: string | null; readonly era: Era | null; readonly host: string | null; readonly bootKind: BootKind | null }
   /** A kvmlog event read back from kvmlog's own NDJSON. */
-  | { readonly kind: 'event'; readonly bootId: string; readonly timeNs: bigint; readonly event: LifecycleEvent }
+  | { readonly kind: 'event'; readonly bootId: string; readonly timeNs: bigint; readonly clock: string; readonly uncertaintyNs: bigint; readonly event: LifecycleEvent }
   /** A lifecycle line whose fact another line carries (a stack frame of a probe hit). */
   | { readonly kind: 'context' }
   /** Not for kvmlog: another program, a header, a blank line. */

@@ -29,7 +29,7 @@ export class NdjsonReader extends LineByLine {
         return [{ kind: 'boot-info', bootId: h.boot, kernel: h.kernel, era: h.era, host: h.host, bootKind: h.kind }];
       }
       case 'event':
-        return [{ kind: 'event', bootId: d.boot, timeNs: d.timeNs, event: d.event }];
+        return [{ kind: 'event', bootId: d.boot, timeNs: d.timeNs, clock: d.clock, uncertaintyNs: d.uncertaintyNs, event: d.event }];
       case 'invalid':
         return [{ kind: 'unreadable', message: d.message }];
       case 'other':

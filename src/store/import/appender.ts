@@ -1,12 +1,15 @@
 /**
- * The append hot path: one prepared INSERT per event, each linked into the hash chain (model/chain.ts), a fact
- * the boot already holds — another capture of the same run — counted and not stored twice.
+ * The append hot path: one prepared INSERT per event, each linked into the hash chain (model/chain.ts). A fact the
+ * boot already holds — another capture of the same run — is not stored twice: the same instant on the same clock
+ * is caught by the identity index; a sighting near a stored one (model/sightings.ts), where asked, by a look at the
+ * boot's facts around it, and the more precise of the two is the fact.
  */
 import type { Statement } from 'better-sqlite3';
 import type { DecodedEvent } from '../../ingest/decode/outcome.js';
 import { canonicalParts } from '../../model/canonical.js';
 import { GENESIS, chainContentOf, hashLink } from '../../model/chain.js';
-import { subjectCpu } from '../../model/event.js';
+import { type LifecycleEvent, subjectCpu } from '../../model/event.js';
+import { KERNEL_CLOCK, between, endingTypes, ends } from '../../model/sightings.js';
 import type { Store } from '../db.js';
 
 /** An event's place in the chain as its producer computed it, assuming `prev` was the head before it. */
@@ -15,9 +18,22 @@ export interface ChainLink {
   readonly hash: string;
 }
 
+/** What became of an event handed to the store. */
+export type AppendResult =
+  | { readonly kind: 'appended'; readonly seq: number }
+  /** The boot holds this fact, as precisely: counted, not stored. */
+  | { readonly kind: 'held' }
+  /** Stored, and more precise than the sighting of the same fact it replaces as the fact. */
+  | { readonly kind: 'superseding'; readonly seq: number; readonly superseded: { readonly seq: number; readonly timeNs: bigint } };
+
+/** The widest uncertainty a stored sighting has (a bring-up message, a wall-clock stamp to the second). */
+const WIDEST_NS = 1_000_000_000n;
+
 export class Appender {
   private readonly insert: Statement;
-  private readonly findNear: Statement;
+  private readonly nearby: Statement;
+  private readonly supersede: Statement;
+  private readonly between = new Map<string, Statement>();
   /** The hash of the last event appended: what the next one's hash covers. */
   private chainHead: string;
   /** The chain content of the boot appended to last: an input's events come a boot at a time. */
@@ -28,14 +44,22 @@ export class Appender {
 
   /** Under the write lock: no other import can append between reading the head and the commit. */
   constructor(
-    store: Store,
+    private readonly store: Store,
     private readonly sourceId: number,
     /** The input's SHA-256, which every event's hash covers. */
     readonly source: string,
   ) {
     const raw = store.raw;
-    this.insert = raw.prepare('INSERT OR IGNORE INTO events (boot_id, time_ns, cpu, type, fields, source_id, line, raw, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
-    this.findNear = raw.prepare('SELECT 1 FROM events WHERE boot_id = ? AND time_ns BETWEEN ? AND ? AND type = ? AND fields = ? LIMIT 1');
+    this.insert = raw.prepare(
+      'INSERT OR IGNORE INTO events (boot_id, time_ns, cpu, type, fields, source_id, line, raw, hash, clock, uncertainty_ns) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.nearby = raw
+      .prepare(
+        `SELECT seq, time_ns, uncertainty_ns FROM events e WHERE boot_id = ? AND clock = ? AND type = ? AND fields = ? AND time_ns BETWEEN ? AND ?
+           AND NOT EXISTS (SELECT 1 FROM superseded s WHERE s.seq = e.seq) ORDER BY abs(time_ns - ?) LIMIT 8`,
+      )
+      .safeIntegers(true);
+    this.supersede = raw.prepare('INSERT OR IGNORE INTO superseded (seq, by_seq) VALUES (?, ?)');
     this.chainHead = (raw.prepare('SELECT hash FROM events ORDER BY seq DESC LIMIT 1').pluck().get() as string | null | undefined) ?? GENESIS;
   }
 
@@ -43,24 +67,65 @@ export class Appender {
     return this.chainHead;
   }
 
-  /** Appends the event: its sequence number, or null where the boot already holds it (within `toleranceNs`). */
-  append(boot: string, e: DecodedEvent, toleranceNs: bigint, link?: ChainLink): number | null {
+  /**
+   * Appends the event, with `uncertaintyNs` how far its fact's instant may be from its stamp. `lookNear`: the boot
+   * may hold a sighting of this fact at another instant (it was stored before this import, or this sighting comes
+   * before what this import appended to it), which is looked for.
+   */
+  append(boot: string, e: DecodedEvent, uncertaintyNs: bigint, lookNear: boolean, link?: ChainLink): AppendResult {
     const type = e.event.type;
+    const clock = e.clock ?? KERNEL_CLOCK;
     const { fields, event } = canonicalParts(e.event);
-    if (toleranceNs > 0n && this.findNear.get(boot, e.timeNs - toleranceNs, e.timeNs + toleranceNs, type, fields) !== undefined) {
+    const same = lookNear ? this.sameFact(boot, clock, e, fields, uncertaintyNs) : null;
+    if (same !== null && same.uncertaintyNs <= uncertaintyNs) {
       this.duplicates++;
-      return null;
+      return { kind: 'held' };
     }
     // A link made elsewhere is this very hash when it follows this head (model/chain.ts).
-    const hash = link !== undefined && link.prev === this.chainHead ? link.hash : hashLink(this.chainHead, this.contentOf(boot)(e.timeNs, event, e.line, e.raw));
-    const info = this.insert.run(boot, e.timeNs, subjectCpu(e.event), type, fields, this.sourceId, e.line, e.raw, hash);
+    const hash = link !== undefined && link.prev === this.chainHead ? link.hash : hashLink(this.chainHead, this.contentOf(boot)(e.timeNs, event, e.line, e.raw, clock, uncertaintyNs));
+    const info = this.insert.run(boot, e.timeNs, subjectCpu(e.event), type, fields, this.sourceId, e.line, e.raw, hash, clock, uncertaintyNs);
     if (info.changes !== 1) {
       this.duplicates++;
-      return null;
+      return { kind: 'held' };
     }
     this.events++;
     this.chainHead = hash;
-    return Number(info.lastInsertRowid);
+    const seq = Number(info.lastInsertRowid);
+    if (same === null) return { kind: 'appended', seq };
+    this.supersede.run(same.seq, seq);
+    return { kind: 'superseding', seq, superseded: { seq: same.seq, timeNs: same.timeNs } };
+  }
+
+  /** A stored sighting of the same fact near this one: its instants within both uncertainties, nothing between that ends it. */
+  private sameFact(boot: string, clock: string, e: DecodedEvent, fields: string, uncertaintyNs: bigint): { seq: number; timeNs: bigint; uncertaintyNs: bigint } | null {
+    const reach = uncertaintyNs + WIDEST_NS;
+    const rows = this.nearby.all(boot, clock, e.event.type, fields, e.timeNs - reach, e.timeNs + reach, e.timeNs) as { seq: bigint; time_ns: bigint; uncertainty_ns: bigint }[];
+    for (const r of rows) {
+      const gap = between(e.timeNs, uncertaintyNs, r.time_ns, r.uncertainty_ns);
+      if (gap === null) continue;
+      if (gap !== 'overlap' && this.endedBetween(boot, clock, e.event, gap[0], gap[1])) continue;
+      return { seq: Number(r.seq), timeNs: r.time_ns, uncertaintyNs: r.uncertainty_ns };
+    }
+    return null;
+  }
+
+  /** Whether a fact strictly between two instants ends what `e` says (model/sightings.ts `ends`). */
+  private endedBetween(boot: string, clock: string, e: LifecycleEvent, from: bigint, to: bigint): boolean {
+    if (to - from <= 1n) return false;
+    const types = [e.type, ...endingTypes(e)];
+    const key = types.join(',');
+    let stmt = this.between.get(key);
+    if (stmt === undefined) {
+      stmt = this.store.raw
+        .prepare(
+          `SELECT type, fields FROM events e WHERE boot_id = ? AND clock = ? AND time_ns > ? AND time_ns < ? AND type IN (${types.map(() => '?').join(', ')})
+             AND NOT EXISTS (SELECT 1 FROM superseded s WHERE s.seq = e.seq)`,
+        )
+        .safeIntegers(true);
+      this.between.set(key, stmt);
+    }
+    const rows = stmt.all(boot, clock, from, to, ...types) as { type: string; fields: string }[];
+    return rows.some((r) => ends(e, { type: r.type, ...(JSON.parse(r.fields) as object) } as LifecycleEvent));
   }
 
   private contentOf(boot: string): ReturnType<typeof chainContentOf> {

@@ -11,6 +11,7 @@ import type { BootFacts, BootIdentity, ImportSink, ImportSummary, InputSummary, 
 import type { DecodedEvent } from '../../ingest/decode/outcome.js';
 import type { Era } from '../../model/era.js';
 import { subjectCpu } from '../../model/event.js';
+import { KERNEL_CLOCK } from '../../model/sightings.js';
 import type { Store } from '../db.js';
 import { LiveProjection } from '../projections/live.js';
 import { type ProjectionPlan, type Projecting, carryOut, planProjection } from '../projections/plan.js';
@@ -30,11 +31,16 @@ export interface ImportTarget {
   readonly host: string;
 }
 
+/** How far past an uncertain sighting the store looks for another sighting of its fact (the widest uncertainty kept). */
+const REACH_NS = 1_000_000_000n;
+
 export type Recorded = { readonly kind: 'recorded' } | { readonly kind: 'already-imported'; readonly path: string; readonly importedAt: string };
 
 /** What the import did to one boot. */
 interface Touched {
   projecting: Projecting;
+  /** Up to when a sighting of this import, less certain than its stamp, may be the same fact as another. */
+  uncertainUntilNs: bigint;
   added: { count: number; minNs: bigint; maxNs: bigint; maxSeq: number; cpus: Set<number> } | null;
 }
 
@@ -92,7 +98,7 @@ export class ImportSession implements ImportSink {
     const p = this.recorded();
     const id = createBoot(this.store, b, p.target.sha256, p.target.host, p.sourceId);
     // Projected as its events come, under the era its lines told so far.
-    p.boots.set(id, { projecting: { kind: 'live', live: new LiveProjection(this.store, id, b.era) }, added: null });
+    p.boots.set(id, { projecting: { kind: 'live', live: new LiveProjection(this.store, id, b.era) }, uncertainUntilNs: -1n, added: null });
     return id;
   }
 
@@ -102,8 +108,8 @@ export class ImportSession implements ImportSink {
     for (const a of anchors) insert.run(boot, a.timeNs, a.key);
   }
 
-  event(boot: string, e: DecodedEvent, toleranceNs: bigint): void {
-    this.append(boot, e, toleranceNs, undefined);
+  event(boot: string, e: DecodedEvent, uncertaintyNs: bigint): void {
+    this.append(boot, e, uncertaintyNs, undefined);
   }
 
   endBoot(boot: string, facts: BootFacts): void {
@@ -123,8 +129,8 @@ export class ImportSession implements ImportSink {
   }
 
   /** `event`, with its chain link as its producer computed it: taken where it follows the head, else recomputed. */
-  linkedEvent(boot: string, e: DecodedEvent, toleranceNs: bigint, link: ChainLink): void {
-    this.append(boot, e, toleranceNs, link);
+  linkedEvent(boot: string, e: DecodedEvent, uncertaintyNs: bigint, link: ChainLink): void {
+    this.append(boot, e, uncertaintyNs, link);
   }
 
   /** What `finish` will do for each boot this import appended to, were it called now. */
@@ -159,18 +165,30 @@ export class ImportSession implements ImportSink {
     }
   }
 
-  private append(boot: string, e: DecodedEvent, toleranceNs: bigint, link: ChainLink | undefined): void {
+  private append(boot: string, e: DecodedEvent, uncertaintyNs: bigint, link: ChainLink | undefined): void {
     const p = this.recorded();
-    const seq = p.appender.append(boot, e, toleranceNs, link);
-    if (seq === null) return;
     const t = this.touch(p, boot);
-    if (t.projecting.kind === 'live' && !t.projecting.live.push(seq, e.timeNs, e.event)) t.projecting = { kind: 'void' };
+    // The boot may hold this fact, seen at another instant, where it was stored before this import or this event
+    // comes before what the import appended to it (a later capture of the run, a block replaying the past).
+    // So may an uncertain sighting, and what comes within its reach after it (an export holds both sightings).
+    const lookNear = t.projecting.kind === 'stored' || (t.added !== null && e.timeNs < t.added.maxNs) || uncertaintyNs > 0n || e.timeNs <= t.uncertainUntilNs;
+    if (uncertaintyNs > 0n) {
+      const until = e.timeNs + (uncertaintyNs < REACH_NS ? uncertaintyNs : REACH_NS);
+      if (until > t.uncertainUntilNs) t.uncertainUntilNs = until;
+    }
+    const r = p.appender.append(boot, e, uncertaintyNs, lookNear, link);
+    // Only the kernel clock's facts are projected: another clock's instants are not placed on it.
+    if (r.kind === 'held' || (e.clock !== undefined && e.clock !== KERNEL_CLOCK)) return;
+    if (t.projecting.kind === 'live' && (r.kind === 'superseding' || !t.projecting.live.push(r.seq, e.timeNs, e.event))) t.projecting = { kind: 'void' };
+    const seq = r.seq;
     const cpu = subjectCpu(e.event);
+    // The projections are recomputed from the earliest instant this import changed: a superseded fact's too.
+    const minNs = r.kind === 'superseding' && r.superseded.timeNs < e.timeNs ? r.superseded.timeNs : e.timeNs;
     const a = t.added;
-    if (a === null) t.added = { count: 1, minNs: e.timeNs, maxNs: e.timeNs, maxSeq: seq, cpus: new Set(cpu === null ? [] : [cpu]) };
+    if (a === null) t.added = { count: 1, minNs, maxNs: e.timeNs, maxSeq: seq, cpus: new Set(cpu === null ? [] : [cpu]) };
     else {
       a.count++;
-      if (e.timeNs < a.minNs) a.minNs = e.timeNs;
+      if (minNs < a.minNs) a.minNs = minNs;
       if (e.timeNs > a.maxNs) a.maxNs = e.timeNs;
       if (seq > a.maxSeq) a.maxSeq = seq;
       if (cpu !== null) a.cpus.add(cpu);
@@ -180,7 +198,7 @@ export class ImportSession implements ImportSink {
   /** A boot this import touches: one it created, or a stored one, whose era before the import is noted at first. */
   private touch(p: Extract<Phase, { kind: 'recorded' }>, boot: string): Touched {
     let t = p.boots.get(boot);
-    if (t === undefined) p.boots.set(boot, (t = { projecting: { kind: 'stored', eraBefore: eraOf(this.store, boot) }, added: null }));
+    if (t === undefined) p.boots.set(boot, (t = { projecting: { kind: 'stored', eraBefore: eraOf(this.store, boot) }, uncertainUntilNs: -1n, added: null }));
     return t;
   }
 

@@ -199,7 +199,12 @@ describe('one fact, one event, within an input (real lines)', () => {
 
   it('a CPU is online when the cpuhp trace says so, not when its bring-up was announced 31 ms before (6.12)', () => {
     assert.deepEqual(
-      all(['[   19.897111] smpboot: Booting Node 0 Processor 2 APIC 0x2', '            init-1       [003] .....    19.928584: cpuhp_exit:  cpu: 0002  state: 236 step:  86 ret: 0']),
+      all([
+        '            init-1       [003] .....    19.901096: cpuhp_enter: cpu: 0002 target: 236 step:  86 (cpuhp_bringup_ap)',
+        '[   19.897111] smpboot: Booting Node 0 Processor 2 APIC 0x2',
+        '         cpuhp/2-30      [002] .....    19.922154: cpuhp_enter: cpu: 0002 target: 236 step: 148 (kvm_online_cpu [kvm])',
+        '            init-1       [003] .....    19.928584: cpuhp_exit:  cpu: 0002  state: 236 step:  86 ret: 0',
+      ]).filter(([, e]) => e.type === 'cpu.online'),
       [[19_928_584_000n, { type: 'cpu.online', cpu: 2 }]],
     );
   });
@@ -265,13 +270,27 @@ describe('the direction of a hotplug step', () => {
     );
   });
 
-  it('coming up to the target is online; the real 6.12 teardown (state below the step) is not', () => {
+  it('the control CPU’s bring-up step ending at the top state is online; the real 6.12 teardown (state below the step) is not', () => {
     assert.deepEqual(
       transitions([
         rec('18.802410', 'cpuhp_enter: cpu: 0002 target: 145 step: 149 (sched_cpu_wait_empty)'),
         rec('18.802455', 'cpuhp_exit:  cpu: 0002  state: 148 step: 149 ret: 0'),
-        rec('19.922154', 'cpuhp_enter: cpu: 0002 target: 236 step: 235 (sched_cpu_activate)'),
-        rec('19.928584', 'cpuhp_exit:  cpu: 0002  state: 236 step: 235 ret: 0'),
+        rec('19.901096', 'cpuhp_enter: cpu: 0002 target: 236 step:  86 (cpuhp_bringup_ap)'),
+        rec('19.922154', 'cpuhp_enter: cpu: 0002 target: 236 step: 148 (kvm_online_cpu [kvm])'),
+        rec('19.922948', 'cpuhp_exit:  cpu: 0002  state: 148 step: 148 ret: 0'),
+        rec('19.928584', 'cpuhp_exit:  cpu: 0002  state: 236 step:  86 ret: 0'),
+      ]),
+      [{ type: 'cpu.online', cpu: 2 }],
+    );
+  });
+
+  it('a callback run for a CPU already online (a state set up at rmmod, 6.12) is no transition where its online is known', () => {
+    assert.deepEqual(
+      transitions([
+        rec('19.901096', 'cpuhp_enter: cpu: 0002 target: 236 step:  86 (cpuhp_bringup_ap)'),
+        rec('19.928584', 'cpuhp_exit:  cpu: 0002  state: 236 step:  86 ret: 0'),
+        rec('22.333107', 'cpuhp_enter: cpu: 0002 target: 236 step: 148 (kvm_offline_cpu [kvm])'),
+        rec('22.334422', 'cpuhp_exit:  cpu: 0002  state: 236 step: 148 ret: 0'),
       ]),
       [{ type: 'cpu.online', cpu: 2 }],
     );
