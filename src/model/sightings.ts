@@ -8,6 +8,32 @@ import type { EventType, LifecycleEvent } from './event.js';
 /** The clock of a boot's own kernel time; events on any other clock are not placed on it until aligned. */
 export const KERNEL_CLOCK = 'kernel';
 
+/** Facts a boot has once: a second sighting of one is the same fact, however far from the first. */
+export const ONCE: ReadonlySet<EventType> = new Set<EventType>(['boot', 'panic', 'kexec.start', 'kvm.shutdown']);
+
+/** A value a sighting could not know (a probe without its return, a message without the vendor): it matches any. */
+const unknown = (v: unknown): boolean => v === null || v === 'unknown';
+
+/**
+ * Whether two sightings can say the same fact: every field equal where both know it. How many fields one knows is
+ * how informative it is; the more informative sighting is the fact.
+ */
+export function compatible(a: LifecycleEvent, b: LifecycleEvent): boolean {
+  if (a.type !== b.type) return false;
+  const x = a as unknown as Record<string, unknown>;
+  const y = b as unknown as Record<string, unknown>;
+  for (const k of new Set([...Object.keys(x), ...Object.keys(y)])) {
+    const [u, v] = [x[k], y[k]];
+    if (unknown(u) || unknown(v)) continue;
+    if (JSON.stringify(u) !== JSON.stringify(v)) return false;
+  }
+  return true;
+}
+
+export function informative(e: LifecycleEvent): number {
+  return Object.values(e).filter((v) => !unknown(v)).length;
+}
+
 /** Any stamp is exact to this at best (six decimals of seconds). */
 export const STAMP_PRECISION_NS = 1_000n;
 

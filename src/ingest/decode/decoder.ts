@@ -13,7 +13,7 @@ import { CpuRecovery } from './cpu-recovery.js';
 import { Dedup } from './dedup.js';
 import { EraEvidence } from './era-evidence.js';
 import { HotplugTracker, isLifecycleCallback } from './hotplug.js';
-import { BRING_UP_NS, CONTEXT, type DecodedEvent, OTHER, type Outcome, PRINTK_ROUTE_NS, events, warn } from './outcome.js';
+import { BRING_UP_NS, CALL_SPAN_NS, CONTEXT, type DecodedEvent, OTHER, type Outcome, PRINTK_ROUTE_NS, events, warn } from './outcome.js';
 import { type Payload, readPayload } from './payload.js';
 import { decodePrintkMessage } from './printk.js';
 import { ProbeDecoder, type TraceInput } from './probes.js';
@@ -111,7 +111,7 @@ export class Decoder {
         return p.text.trimStart().startsWith('(') && probeFunction(p.name, p.name.endsWith('_ret'), null) !== null ? warn(`${p.name}: unreadable probe record`) : OTHER;
       }
       case 'function':
-        return this.unseen(this.probes.call(p.name, 'function', {}, input, line));
+        return this.unseen(spanned(this.probes.call(p.name, 'function', {}, input, line)));
       case 'kprobe':
       case 'kretprobe': {
         const fn = probeFunctionOf(p);
@@ -132,6 +132,11 @@ export class Decoder {
 /** The events of a trace record routed into the kernel log: stamped when printed, not when recorded. */
 function routed(o: Outcome): Outcome {
   return o.kind === 'events' ? events(o.events.map((e) => ({ ...e, uncertaintyNs: PRINTK_ROUTE_NS }))) : o;
+}
+
+/** The events of a function-tracer line: stamped at the call's entry, not at its outcome. */
+function spanned(o: Outcome): Outcome {
+  return o.kind === 'events' ? events(o.events.map((e) => ({ ...e, uncertaintyNs: CALL_SPAN_NS }))) : o;
 }
 
 /** The function each probe payload names, asked once per payload object (readPayload shares them). */

@@ -21,6 +21,8 @@ export interface DecodedEvent {
 export const BRING_UP_NS = 1_000_000_000n;
 /** A trace event routed into the kernel log (tp_printk) is stamped when printed: within this of its record. */
 export const PRINTK_ROUTE_NS = 1_000_000n;
+/** The function tracer stamps a call's entry; a kretprobe on it, its return: within this of each other. */
+export const CALL_SPAN_NS = 1_000_000n;
 
 export type Outcome =
   | { readonly kind: 'events'; readonly events: readonly DecodedEvent[] }

@@ -5,8 +5,8 @@
 import type { LifecycleEvent } from '../../model/event.js';
 
 /**
- * `approximate`: the message marks the start of a CPU's bring-up (or is printed after its thaw), not the instant it
- * came online: the cpuhp trace, where there is one, says when.
+ * `approximate`: the message marks the start of a CPU's bring-up (or is printed after its thaw, or as a dead CPU is
+ * cleaned up), not the instant it came online or went down: the cpuhp trace, where there is one, says when.
  */
 export type PrintkSignal = { readonly kind: 'events'; readonly events: readonly LifecycleEvent[]; readonly approximate: boolean } | { readonly kind: 'context' };
 
@@ -15,7 +15,8 @@ type Row = readonly [RegExp, (m: RegExpExecArray) => readonly LifecycleEvent[] |
 const ROWS: readonly Row[] = [
   [/^Linux version (\S+)/, (m) => [{ type: 'boot', kernel: m[1]!, cmdline: null, kind: 'normal' }]],
   [/^(?:Kernel )?[Cc]ommand line: /, () => 'context'],
-  [/^smpboot: CPU (\d+) is now offline$/, (m) => [{ type: 'cpu.offline', cpu: Number(m[1]) }]],
+  // Printed as the dead CPU is cleaned up, inside takedown_cpu: the cpuhp exit, where there is one, says when.
+  [/^smpboot: CPU (\d+) is now offline$/, (m) => [{ type: 'cpu.offline', cpu: Number(m[1]) }], 'approximate'],
   [/^smpboot: Booting Node \d+ Processor (\d+) APIC/, (m) => [{ type: 'cpu.online', cpu: Number(m[1]) }], 'approximate'],
   [/^CPU(\d+) is up$/, (m) => [{ type: 'cpu.online', cpu: Number(m[1]) }], 'approximate'],
   // The boot CPU names itself before the others are brought up.

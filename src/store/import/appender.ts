@@ -9,7 +9,7 @@ import type { DecodedEvent } from '../../ingest/decode/outcome.js';
 import { canonicalParts } from '../../model/canonical.js';
 import { GENESIS, chainContentOf, hashLink } from '../../model/chain.js';
 import { type LifecycleEvent, subjectCpu } from '../../model/event.js';
-import { KERNEL_CLOCK, between, endingTypes, ends } from '../../model/sightings.js';
+import { KERNEL_CLOCK, ONCE, between, compatible, endingTypes, ends, informative } from '../../model/sightings.js';
 import type { Store } from '../db.js';
 
 /** An event's place in the chain as its producer computed it, assuming `prev` was the head before it. */
@@ -28,6 +28,8 @@ export type AppendResult =
 
 /** The widest uncertainty a stored sighting has (a bring-up message, a wall-clock stamp to the second). */
 const WIDEST_NS = 1_000_000_000n;
+const MIN_NS = -(2n ** 63n);
+const MAX_NS = 2n ** 63n - 1n;
 
 export class Appender {
   private readonly insert: Statement;
@@ -55,7 +57,7 @@ export class Appender {
     );
     this.nearby = raw
       .prepare(
-        `SELECT seq, time_ns, uncertainty_ns FROM events e WHERE boot_id = ? AND clock = ? AND type = ? AND fields = ? AND time_ns BETWEEN ? AND ?
+        `SELECT seq, time_ns, uncertainty_ns, fields FROM events e WHERE boot_id = ? AND clock = ? AND type = ? AND cpu IS ? AND time_ns BETWEEN ? AND ?
            AND NOT EXISTS (SELECT 1 FROM superseded s WHERE s.seq = e.seq) ORDER BY abs(time_ns - ?) LIMIT 8`,
       )
       .safeIntegers(true);
@@ -76,8 +78,9 @@ export class Appender {
     const type = e.event.type;
     const clock = e.clock ?? KERNEL_CLOCK;
     const { fields, event } = canonicalParts(e.event);
-    const same = lookNear ? this.sameFact(boot, clock, e, fields, uncertaintyNs) : null;
-    if (same !== null && same.uncertaintyNs <= uncertaintyNs) {
+    const same = lookNear ? this.sameFact(boot, clock, e, uncertaintyNs) : null;
+    // Of two sightings of one fact the fact is the more informative (a return value known), then the more precise.
+    if (same !== null && (same.informative > informative(e.event) || (same.informative === informative(e.event) && same.uncertaintyNs <= uncertaintyNs))) {
       this.duplicates++;
       return { kind: 'held' };
     }
@@ -97,14 +100,18 @@ export class Appender {
   }
 
   /** A stored sighting of the same fact near this one: its instants within both uncertainties, nothing between that ends it. */
-  private sameFact(boot: string, clock: string, e: DecodedEvent, fields: string, uncertaintyNs: bigint): { seq: number; timeNs: bigint; uncertaintyNs: bigint } | null {
+  private sameFact(boot: string, clock: string, e: DecodedEvent, uncertaintyNs: bigint): { seq: number; timeNs: bigint; uncertaintyNs: bigint; informative: number } | null {
+    const once = ONCE.has(e.event.type);
     const reach = uncertaintyNs + WIDEST_NS;
-    const rows = this.nearby.all(boot, clock, e.event.type, fields, e.timeNs - reach, e.timeNs + reach, e.timeNs) as { seq: bigint; time_ns: bigint; uncertainty_ns: bigint }[];
+    const [from, to] = once ? [MIN_NS, MAX_NS] : [e.timeNs - reach, e.timeNs + reach];
+    const rows = this.nearby.all(boot, clock, e.event.type, subjectCpu(e.event), from, to, e.timeNs) as { seq: bigint; time_ns: bigint; uncertainty_ns: bigint; fields: string }[];
     for (const r of rows) {
-      const gap = between(e.timeNs, uncertaintyNs, r.time_ns, r.uncertainty_ns);
+      const stored = { type: e.event.type, ...(JSON.parse(r.fields) as object) } as LifecycleEvent;
+      if (!compatible(stored, e.event)) continue;
+      const gap = once ? 'overlap' : between(e.timeNs, uncertaintyNs, r.time_ns, r.uncertainty_ns);
       if (gap === null) continue;
       if (gap !== 'overlap' && this.endedBetween(boot, clock, e.event, gap[0], gap[1])) continue;
-      return { seq: Number(r.seq), timeNs: r.time_ns, uncertaintyNs: r.uncertainty_ns };
+      return { seq: Number(r.seq), timeNs: r.time_ns, uncertaintyNs: r.uncertainty_ns, informative: informative(stored) };
     }
     return null;
   }
