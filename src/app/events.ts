@@ -14,6 +14,8 @@ export interface EventsQuery {
   readonly limit?: number | undefined;
   /** Each event's place in the hash chain too (for `--json`). */
   readonly withChain?: boolean | undefined;
+  /** Also the events on another clock than the boot's kernel clock: blocks no evidence placed. */
+  readonly everyClock?: boolean | undefined;
 }
 
 export interface EventsView {
@@ -28,5 +30,5 @@ export function eventsOf(store: Store, q: EventsQuery): EventsView {
   const { boot, note } = resolveBoot(store, q.boot);
   const fromNs = inBoot('--from', q.from, boot);
   const toNs = inBoot('--to', q.to, boot);
-  return { boot, note, events: readEvents(store, { boot: boot.id, fromNs, toNs, cpu: q.cpu, types: q.types, limit: q.limit, withChain: q.withChain }) };
+  return { boot, note, events: readEvents(store, { boot: boot.id, fromNs, toNs, cpu: q.cpu, types: q.types, limit: q.limit, withChain: q.withChain, scope: q.everyClock ? 'every clock' : 'facts' }) };
 }

@@ -25,6 +25,7 @@ Event types: ${EVENT_TYPES.join(', ')}`;
     cpu: Flags.integer({ description: 'only events about this CPU', min: 0 }),
     type: Flags.string({ description: 'only events of this type (repeatable)', multiple: true }),
     limit: Flags.integer({ description: 'at most this many events', min: 1 }),
+    'every-clock': Flags.boolean({ description: "also events on another clock than the boot's kernel time (a trace no evidence placed), each marked with its clock" }),
   };
 
   async run(): Promise<void> {
@@ -33,7 +34,7 @@ Event types: ${EVENT_TYPES.join(', ')}`;
       if (!isEventType(t)) throw new KvmlogError('usage', `--type ${t}: not an event type; one of ${EVENT_TYPES.join(', ')}`);
       return t;
     });
-    const query = { boot: flags.boot, from: whenFlag('--from', flags.from), to: whenFlag('--to', flags.to), cpu: flags.cpu, types, limit: flags.limit, withChain: flags.json };
+    const query = { boot: flags.boot, from: whenFlag('--from', flags.from), to: whenFlag('--to', flags.to), cpu: flags.cpu, types, limit: flags.limit, withChain: flags.json, everyClock: flags['every-clock'] };
     const { eventsOf } = await import('../app/events.js');
     const { eventJsonLine, eventLine } = await import('../render/events.js');
     await this.withStore(flags.db, 'read', (store) => {

@@ -4,7 +4,7 @@
  * anchors); until then its events are held, so memory stays bounded by that window.
  */
 import { subjectCpu } from '../model/event.js';
-import { KERNEL_CLOCK } from '../model/sightings.js';
+import { CAPTURE_CLOCK, KERNEL_CLOCK } from '../model/sightings.js';
 import { impossibleCpuMessage, possibleCpu } from '../ingest/cpus.js';
 import type { Outcome } from '../ingest/decode/decoder.js';
 import type { DecodedEvent } from '../ingest/decode/outcome.js';
@@ -12,8 +12,9 @@ import type { HotplugStep, Rec, RecordSink } from '../ingest/formats/format.js';
 import type { Format } from '../ingest/formats/registry.js';
 import type { Line } from '../ingest/lines.js';
 import { anchorKey } from './anchor.js';
+import { OpenBlock } from './clock-block.js';
 import { Segment, endsKernel } from './segment.js';
-import type { ImportSink, InputSummary, NewBoot, ReadOptions, Warning } from './sink.js';
+import type { ClockBlock, ImportSink, InputSummary, NewBoot, ReadOptions, Warning } from './sink.js';
 import { kernelTime } from './wall-clock.js';
 
 /** When to ask the store whether a boot is already known: after this many anchors, then never again. */
@@ -28,8 +29,9 @@ const RESTART_NS = 1_000_000_000n;
 export class BootSplitter implements RecordSink {
   private seg: Segment;
   private prior: Segment | null = null;
-  /** While a capture printed into the input is read, the segment it interrupted. */
-  private main: Segment | null = null;
+  /** A block of the input on another clock, while it is read. */
+  private block: OpenBlock | null = null;
+  private readonly clocks: ClockBlock[] = [];
   private segments = 0;
   private readonly placed: string[] = [];
   private lines = 0;
@@ -80,9 +82,8 @@ export class BootSplitter implements RecordSink {
   }
 
   finish(): InputSummary {
-    this.leaveCapture();
     this.close();
-    return { format: this.format, lines: this.lines, boots: [...new Set(this.placed)], context: this.context, other: this.otherLines, warnings: this.warnings };
+    return { format: this.format, lines: this.lines, boots: [...new Set(this.placed)], context: this.context, other: this.otherLines, warnings: this.warnings, clocks: this.clocks };
   }
 
   private rec(l: Line, r: Rec): void {
@@ -101,7 +102,17 @@ export class BootSplitter implements RecordSink {
         return;
       case 'capture':
         this.otherLines++;
-        this.enterCapture();
+        // A trace printed into a console, after the console's own lines: the same boot, perhaps on its own clock. A
+        // trace file's own header starts no block.
+        if (this.seg.lines > 0) this.enterBlock(CAPTURE_CLOCK, l.no);
+        return;
+      case 'block':
+        this.otherLines++;
+        this.enterBlock(r.clock, l.no);
+        return;
+      case 'block-end':
+        this.context++;
+        this.leaveBlock();
         return;
       case 'boot-info':
         if (r.bootId !== this.seg.id) this.restart(r.bootId, r.host ?? undefined);
@@ -114,17 +125,23 @@ export class BootSplitter implements RecordSink {
         this.outcome(l, { kind: 'events', events: [{ timeNs: r.timeNs, event: r.event, line: l.no, raw: l.text, clock: r.clock === KERNEL_CLOCK ? undefined : r.clock, uncertaintyNs: r.uncertaintyNs }] });
         return;
       case 'lost':
-        this.outcome(l, this.seg.decoder.lost(r.cpu, r.count, l, r.afterNs));
+        if (this.block !== null) this.blockOutcome(l, this.block.decoder.lost(r.cpu, r.count, l, r.afterNs));
+        else this.outcome(l, this.seg.decoder.lost(r.cpu, r.count, l, r.afterNs));
         return;
       case 'trace':
+        if (r.clock !== undefined && (this.block === null || this.block.clock !== r.clock)) this.enterBlock(r.clock, l.no);
+        if (this.block !== null) {
+          this.blockRecord(l, r);
+          return;
+        }
         // Only the log's own stamps can restart: an ftrace dump at panic prints the old records' times.
         if (r.timeNs > this.seg.maxTimeNs) this.seg.maxTimeNs = r.timeNs;
         this.anchor(r.timeNs, r.payload);
         this.outcome(l, this.seg.decoder.trace(r, l));
         return;
       case 'printk': {
-        // The console's own kernel lines resume: a capture printed into it has ended.
-        this.leaveCapture();
+        // The console's own kernel lines resume: a trace printed into it has ended.
+        if (this.block?.clock === CAPTURE_CLOCK) this.leaveBlock();
         if (r.bootId !== undefined && r.bootId !== this.seg.id) this.restart(r.bootId, r.host, this.seg.lines > 0);
         const banner = r.message.startsWith('Linux version ');
         if (banner && this.seg.lines > 0) this.restart(null);
@@ -194,24 +211,54 @@ export class BootSplitter implements RecordSink {
     return true;
   }
 
-  /**
-   * A trace printed into a console (`# tracer: …`) may run on another clock (a trace instance with its own
-   * trace_clock): its lines form a segment of their own, placed like a separate input, until the console's
-   * own stamped lines resume.
-   */
-  private enterCapture(): void {
-    this.leaveCapture();
-    if (this.seg.lines === 0) return;
-    this.main = this.seg;
-    this.seg = new Segment(++this.segments, null, this.seg.host, null);
-    this.seg.capture = true;
+  private enterBlock(clock: string, line: number): void {
+    this.leaveBlock();
+    this.block = new OpenBlock(clock, line);
   }
 
-  private leaveCapture(): void {
-    if (this.main === null) return;
-    this.close();
-    this.seg = this.main;
-    this.main = null;
+  /** A record of the open block: decoded on its own, held, and kept as evidence of where its clock lies. */
+  private blockRecord(l: Line, r: Extract<Rec, { kind: 'trace' }>): void {
+    const block = this.block!;
+    // Where a dump was printed into the kernel log, the line's own stamp is the boot's kernel time: it places the
+    // input in its boot, as any printed line does.
+    if (r.printed !== undefined) {
+      this.stamp(r.printed.timeNs);
+      this.anchor(r.printed.timeNs, r.printed.text);
+    }
+    block.record(l.no, anchorKey(r.payload), r.timeNs);
+    this.blockOutcome(l, block.decoder.trace(r, l));
+  }
+
+  private blockOutcome(l: Line, o: Outcome): void {
+    this.seg.lines++;
+    if (o.kind === 'events') {
+      for (const e of o.events) if (!this.impossibleCpu(e)) this.block!.held.push(e);
+    } else if (o.kind === 'context') this.context++;
+    else if (o.kind === 'other') this.otherLines++;
+    else this.warnings.push({ line: l.no, message: o.message });
+  }
+
+  /** The block ends: placed on its boot's kernel time where the boot's captures say where, else on its own clock. */
+  private leaveBlock(): void {
+    const block = this.block;
+    if (block === null) return;
+    this.block = null;
+    const flushed = block.decoder.flush();
+    for (const w of flushed.warnings) this.warnings.push(w);
+    this.context += flushed.context;
+    for (const e of flushed.events) if (!this.impossibleCpu(e)) block.held.push(e);
+    if (block.held.length === 0) return;
+    const seg = this.seg;
+    if (seg.placement.kind === 'unplaced') this.place(seg, this.sink.findBoot(seg.anchors, seg) ?? this.create());
+    // The segment's own kernel-clock lines are evidence too: in the store before it is asked.
+    this.storeAnchors(seg);
+    const boot = seg.boot!;
+    const a = block.align(this.sink, boot);
+    const events = block.placed(a, seg.cmdline);
+    for (const e of events) this.sink.event(boot, e, uncertaintyOf(seg, e));
+    const summary = block.summary(boot, a, events);
+    this.clocks.push(summary);
+    this.sink.clockBlock(summary);
   }
 
   private open(id: string | null, host?: string): Segment {
@@ -225,7 +272,7 @@ export class BootSplitter implements RecordSink {
 
   /** `followed`: the input says the next boot came right after this one (a journal's boot list). */
   private restart(id: string | null, host?: string, followed = false): void {
-    this.leaveCapture();
+    this.leaveBlock();
     if (followed) this.seg.ended = true;
     this.close();
     this.prior = this.seg;
@@ -252,6 +299,7 @@ export class BootSplitter implements RecordSink {
   }
 
   private close(): void {
+    this.leaveBlock();
     const seg = this.seg;
     const flushed = seg.decoder.flush();
     for (const w of flushed.warnings) this.warnings.push(w);
@@ -264,7 +312,7 @@ export class BootSplitter implements RecordSink {
     // A boot follows the one before it in this input when that kernel went away (panic, kexec, reboot); a
     // log printed again later in the same capture is not a successor.
     const prior = this.prior;
-    const previous = !seg.capture && prior !== null && prior.ended && prior.boot !== boot ? prior.boot : null;
+    const previous = prior !== null && prior.ended && prior.boot !== boot ? prior.boot : null;
     this.sink.endBoot(boot, { kernel: seg.kernel, cmdline: seg.cmdline, toleranceNs: seg.toleranceNs, era: seg.era(), kind: seg.kind(), previous, bootWallNs: seg.bootWallNs, host: seg.host });
   }
 }

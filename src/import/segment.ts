@@ -27,8 +27,6 @@ export class Segment {
   bootWallNs: bigint | null;
   /** How far this input's kernel times may be off: wall-clock-only stamps to the second are off by up to 1 s. */
   toleranceNs = 0n;
-  /** A capture printed into the input: it follows no boot. */
-  capture = false;
   /** The kernel went away in this boot (panic or kexec): a restart of the stamps is the next kernel. */
   ended = false;
   maxTimeNs = 0n;

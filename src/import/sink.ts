@@ -4,7 +4,7 @@
  * threads (import/thread/), whose tricks stay behind it.
  */
 import type { Era } from '../model/era.js';
-import type { BootKind } from '../model/event.js';
+import type { BootKind, LifecycleEvent } from '../model/event.js';
 import type { DecodedEvent } from '../ingest/decode/outcome.js';
 import type { Format } from '../ingest/formats/registry.js';
 import type { Anchor } from './anchor.js';
@@ -52,6 +52,29 @@ export interface ImportSink {
    */
   event(boot: string, e: DecodedEvent, uncertaintyNs: bigint): void;
   endBoot(boot: string, facts: BootFacts): void;
+  /** Where the boot's kernel-clock captures hold lines of these anchor keys: [key, time] pairs. */
+  anchorTimes(boot: string, keys: readonly number[]): readonly (readonly [number, bigint])[];
+  /** Where the boot holds, on its kernel clock, facts these sightings could be: [index into `facts`, time] pairs. */
+  factTimes(boot: string, facts: readonly LifecycleEvent[]): readonly (readonly [number, bigint])[];
+  /** A block of the input on another clock than the boot's kernel clock, aligned to it from evidence or not. */
+  clockBlock(block: ClockBlock): void;
+}
+
+/** A block of one input whose records are on another clock: a ring buffer dumped at a crash, a trace instance. */
+export interface ClockBlock {
+  readonly boot: string;
+  readonly clock: string;
+  readonly firstLine: number;
+  readonly lastLine: number;
+  readonly events: number;
+  /** Of its events, those placed on the boot's kernel time; the others stay on the block's clock. */
+  readonly placed: number;
+  /** Kernel time = the block's time + this, where evidence aligned it; null where none did. */
+  readonly offsetNs: bigint | null;
+  /** How far apart the offsets its evidence proposed lie. */
+  readonly spreadNs: bigint | null;
+  /** Records of the block the boot's kernel-clock captures also hold, at that offset. */
+  readonly evidence: number;
 }
 
 export interface Warning {
@@ -70,6 +93,8 @@ export interface InputSummary {
   /** Lines of other subsystems and programs, headers and blanks: counted, not stored. */
   readonly other: number;
   readonly warnings: readonly Warning[];
+  /** Its blocks on other clocks, and how each was placed on its boot's kernel time. */
+  readonly clocks: readonly ClockBlock[];
 }
 
 /** What importing one input did: what reading it found, and what the store took of its events. */

@@ -7,6 +7,10 @@ import type { EventType, LifecycleEvent } from './event.js';
 
 /** The clock of a boot's own kernel time; events on any other clock are not placed on it until aligned. */
 export const KERNEL_CLOCK = 'kernel';
+/** The clock of the records `ftrace_dump_on_oops` prints: the ring buffer's trace clock, not printk's. */
+export const DUMP_CLOCK = 'ftrace-dump';
+/** The clock of a trace printed into a console: an instance may run on its own (`trace_clock`). */
+export const CAPTURE_CLOCK = 'trace-capture';
 
 /** Facts a boot has once: a second sighting of one is the same fact, however far from the first. */
 export const ONCE: ReadonlySet<EventType> = new Set<EventType>(['boot', 'panic', 'kexec.start', 'kvm.shutdown']);

@@ -1,5 +1,6 @@
 import type { EventRecord, LifecycleEvent } from '../model/event.js';
 import { encodeEvent } from '../model/export-line.js';
+import { KERNEL_CLOCK } from '../model/sightings.js';
 import { formatNs } from '../model/time.js';
 import { formatWall } from '../model/wall.js';
 
@@ -16,6 +17,8 @@ export function describeEvent(e: LifecycleEvent): string {
 export const eventJsonLine = (r: EventRecord, bootWallNs: bigint | null): string => JSON.stringify(encodeEvent(r, bootWallNs));
 
 export function eventLine(r: EventRecord, bootWallNs: bigint | null): string {
-  const wall = bootWallNs === null ? '' : `${formatWall(bootWallNs + r.timeNs).slice(0, 26)}Z  `;
-  return `${formatNs(r.timeNs).padStart(16)}  ${wall}#${String(r.seq).padEnd(6)} ${describeEvent(r.event)}`;
+  // Another clock's instant is not the boot's kernel time: no wall-clock time follows from it.
+  const wall = bootWallNs === null || r.clock !== KERNEL_CLOCK ? '' : `${formatWall(bootWallNs + r.timeNs).slice(0, 26)}Z  `;
+  const clock = r.clock === KERNEL_CLOCK ? '' : `  (on clock ${r.clock}, not the boot's kernel time)`;
+  return `${formatNs(r.timeNs).padStart(16)}  ${wall}#${String(r.seq).padEnd(6)} ${describeEvent(r.event)}${clock}`;
 }

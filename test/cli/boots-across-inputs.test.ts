@@ -19,7 +19,16 @@ interface BootJson {
   bootWallNs: string | null;
 }
 interface ImportJson {
-  files: { file: string; status: string; format: string; events: number; duplicates: number; boots: string[]; warnings: { line: number; message: string }[] }[];
+  files: {
+    file: string;
+    status: string;
+    format: string;
+    events: number;
+    duplicates: number;
+    boots: string[];
+    warnings: { line: number; message: string }[];
+    clocks: { boot: string; clock: string; firstLine: number; lastLine: number; events: number; placed: number; offsetNs: string | null; spreadNs: string | null; evidence: number }[];
+  }[];
 }
 interface EventJson {
   type: string;
@@ -153,12 +162,16 @@ describe('6.12 kexec with a VM open (recorded with run.sh kexec)', () => {
   it('the console shows the kexec: kvm_shutdown, Starting new kernel, then a boot linked to the first', async () => {
     const r = await importAll(s.db, [fixture('linux-6.12-qemu-kexec', 'console-kexec.log')]);
     assert.deepEqual(r.files[0]!.warnings, []);
-    // The console also printed the function-tracer instance, whose clock is its own: kvmlog cannot place it
-    // in a boot and keeps it apart (kernel unknown).
-    const all = await json<BootJson[]>(['boots', '--db', s.db]);
-    assert.equal(all.filter((b) => b.kernel === null).length, 1);
-    const boots = all.filter((b) => b.kernel !== null);
+    // The console printed two traces of the first kernel: the top instance, on trace_clock=global (the command
+    // line's) — printk's own clock, so the copies of its cpuhp lines tp_printk put in the log find it at offset 0 —
+    // and the function-tracer instance, on its own clock, with no record the log shares: it stays on that clock,
+    // in the same boot. Neither is a boot of its own.
+    const boots = await json<BootJson[]>(['boots', '--db', s.db]);
     assert.equal(boots.length, 2);
+    const [top, fn] = r.files[0]!.clocks;
+    assert.deepEqual([top!.boot, top!.clock, top!.placed], [boots[0]!.id, 'trace-capture', top!.events]);
+    assert.ok(top!.evidence > 100 && Math.abs(Number(top!.offsetNs)) <= Number(top!.spreadNs), JSON.stringify(top));
+    assert.deepEqual([fn!.boot, fn!.offsetNs, fn!.placed], [boots[0]!.id, null, 0]);
     assert.deepEqual([boots[1]!.kind, boots[1]!.previous], ['normal', boots[0]!.id]);
     const ev = await ndjson<EventJson>(['events', '--db', s.db, '--boot', boots[0]!.id, '--type', 'kvm.shutdown', '--type', 'kexec.start']);
     assert.deepEqual(ev.map((e) => [e.type, e.kind]), [['kvm.shutdown', undefined], ['kexec.start', 'normal']]);

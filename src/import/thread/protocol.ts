@@ -3,13 +3,15 @@
  * (no store); the importing thread owns the store and the import's session. Everything the parse thread hands its
  * sink crosses as a message, in order. A new boot is named at once by a provisional handle, which the importing
  * thread binds to the boot's id when it creates it: the parse thread never waits for it. The two questions that
- * decide where events go (findBoot, hasBoot) are answered on the reply port, one at a time: the parse thread posts
+ * decide where events go (findBoot, hasBoot, and where a block on another clock lies: anchorTimes, factTimes) are answered on the reply port, one at a time: the parse thread posts
  * the call and sleeps on a shared slot until the answer is there.
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { ErrorCode } from '../../errors.js';
 import type { Anchor } from '../anchor.js';
-import type { BootFacts, BootIdentity, InputSummary, NewBoot, ReadOptions } from '../sink.js';
+import type { DecodedEvent } from '../../ingest/decode/outcome.js';
+import type { LifecycleEvent } from '../../model/event.js';
+import type { BootFacts, BootIdentity, ClockBlock, InputSummary, NewBoot, ReadOptions } from '../sink.js';
 
 /** Slots of the Int32Array both threads share. */
 export const Slot = {
@@ -69,6 +71,8 @@ export interface RowBatch {
   readonly uncertaintyNs: BigInt64Array;
   /** Each row's clock where any row is on another than the kernel's; null: all on the kernel's. */
   readonly clock: readonly (string | undefined)[] | null;
+  /** Each row's sighting on another clock where any row was aligned from one (DecodedEvent.sighted); null: none. */
+  readonly sighted: readonly (DecodedEvent['sighted'] | undefined)[] | null;
   readonly line: Float64Array;
   /** Canonical JSON of each event and of its fields alone (model/canonical.ts), made in the parse thread. */
   readonly event: readonly string[];
@@ -78,10 +82,14 @@ export interface RowBatch {
   readonly chain: { readonly prev: string; readonly hash: readonly string[] } | null;
 }
 
-export type SinkCall = { readonly op: 'findBoot'; readonly anchors: readonly Anchor[]; readonly identity: BootIdentity } | { readonly op: 'hasBoot'; readonly id: string };
+export type SinkCall =
+  | { readonly op: 'findBoot'; readonly anchors: readonly Anchor[]; readonly identity: BootIdentity }
+  | { readonly op: 'hasBoot'; readonly id: string }
+  | { readonly op: 'anchorTimes'; readonly boot: string; readonly keys: readonly number[] }
+  | { readonly op: 'factTimes'; readonly boot: string; readonly facts: readonly LifecycleEvent[] };
 
 export interface SinkAnswer {
-  readonly value: string | boolean | null;
+  readonly value: string | boolean | null | readonly (readonly [number, bigint])[];
 }
 
 /** A failure of the parse thread: the user's (a KvmlogError, by code) or a bug (with its stack). */
@@ -92,6 +100,7 @@ export type FromParser =
   | { readonly kind: 'create-boot'; readonly handle: string; readonly boot: NewBoot }
   | { readonly kind: 'anchors'; readonly boot: string; readonly anchors: readonly Anchor[] }
   | { readonly kind: 'end-boot'; readonly boot: string; readonly facts: BootFacts }
+  | { readonly kind: 'clock-block'; readonly block: ClockBlock }
   | { readonly kind: 'call'; readonly call: SinkCall }
   | { readonly kind: 'done'; readonly summary: InputSummary }
   | { readonly kind: 'failed'; readonly failure: ParseFailure };

@@ -14,7 +14,7 @@ import type { ImportSink, InputSummary, ReadOptions } from '../sink.js';
 import { type Binding, ChainBytes, type ChainMode, type FromParser, type ParseFailure, type ParserData, SLOTS, Slot, type SinkAnswer, type SinkCall, isHandle } from './protocol.js';
 
 /** The sink's questions that only read the store: answerable before the import's session has recorded the input. */
-export type StoreQuestions = Pick<ImportSink, 'findBoot' | 'hasBoot'>;
+export type StoreQuestions = Pick<ImportSink, 'findBoot' | 'hasBoot' | 'anchorTimes' | 'factTimes'>;
 
 /**
  * What a parse thread that links rows into the hash chain itself needs of the store: the input's SHA-256, the
@@ -129,7 +129,7 @@ export class ParseThread {
             const boot = id(m.boot);
             let prev = m.chain?.prev;
             for (let i = 0; i < m.timeNs.length; i++) {
-              const e: DecodedEvent = { timeNs: m.timeNs[i]!, event: this.eventOf(m.event[i]!, m.fields[i]!), line: m.line[i]!, raw: m.raw[i]!, clock: m.clock?.[i] };
+              const e: DecodedEvent = { timeNs: m.timeNs[i]!, event: this.eventOf(m.event[i]!, m.fields[i]!), line: m.line[i]!, raw: m.raw[i]!, clock: m.clock?.[i], sighted: m.sighted?.[i] };
               const hash = m.chain?.hash[i];
               const uncertaintyNs = m.uncertaintyNs[i]!;
               if (chain !== undefined && prev !== undefined && hash !== undefined) chain.linkedEvent(boot, e, uncertaintyNs, { prev, hash });
@@ -154,12 +154,14 @@ export class ParseThread {
             return sink.anchors(id(m.boot), m.anchors);
           case 'end-boot':
             return sink.endBoot(id(m.boot), { ...m.facts, previous: m.facts.previous === null ? null : id(m.facts.previous) });
+          case 'clock-block':
+            return sink.clockBlock({ ...m.block, boot: id(m.block.boot) });
           case 'call':
-            return this.reply(ask(sink, m.call));
+            return this.reply(ask(sink, m.call, id));
           case 'done':
             this.finish();
             onBytes?.(Number(Atomics.load(this.bytesRead, 0)));
-            return resolve({ ...m.summary, boots: [...new Set(m.summary.boots.map(id))] });
+            return resolve({ ...m.summary, boots: [...new Set(m.summary.boots.map(id))], clocks: m.summary.clocks.map((c) => ({ ...c, boot: id(c.boot) })) });
           case 'failed':
             throw asError(m.failure);
         }
@@ -229,7 +231,8 @@ export class ParseThread {
     const q = this.questions;
     if (q === null || this.settled || m.kind !== 'call' || (this.early.length > 0 && this.early[0] !== m)) return false;
     try {
-      this.reply(ask(q, m.call));
+      // Nothing before the question is unhandled: a boot it names is stored, by its own id.
+      this.reply(ask(q, m.call, (boot) => boot));
     } catch (e) {
       this.stop(e);
       return true;
@@ -272,8 +275,17 @@ export class ParseThread {
   }
 }
 
-function ask(sink: StoreQuestions, c: SinkCall): SinkAnswer['value'] {
-  return c.op === 'findBoot' ? sink.findBoot(c.anchors, c.identity) : sink.hasBoot(c.id);
+function ask(sink: StoreQuestions, c: SinkCall, id: (boot: string) => string): SinkAnswer['value'] {
+  switch (c.op) {
+    case 'findBoot':
+      return sink.findBoot(c.anchors, c.identity);
+    case 'hasBoot':
+      return sink.hasBoot(c.id);
+    case 'anchorTimes':
+      return sink.anchorTimes(id(c.boot), c.keys);
+    case 'factTimes':
+      return sink.factTimes(id(c.boot), c.facts);
+  }
 }
 
 function asError(f: ParseFailure): Error {

@@ -8,7 +8,8 @@ import type { DecodedEvent } from '../../ingest/decode/outcome.js';
 import { canonicalParts } from '../../model/canonical.js';
 import { chainContentOf, hashLink } from '../../model/chain.js';
 import type { Anchor } from '../anchor.js';
-import type { BootFacts, BootIdentity, ImportSink, InputSummary, NewBoot } from '../sink.js';
+import type { LifecycleEvent } from '../../model/event.js';
+import type { BootFacts, BootIdentity, ClockBlock, ImportSink, InputSummary, NewBoot } from '../sink.js';
 import {
   type Binding,
   ChainBytes,
@@ -114,6 +115,19 @@ export class RemoteSink implements ImportSink {
     return this.call({ op: 'hasBoot', id }) as boolean;
   }
 
+  anchorTimes(boot: string, keys: readonly number[]): readonly (readonly [number, bigint])[] {
+    return this.call({ op: 'anchorTimes', boot, keys }) as readonly (readonly [number, bigint])[];
+  }
+
+  factTimes(boot: string, facts: readonly LifecycleEvent[]): readonly (readonly [number, bigint])[] {
+    return this.call({ op: 'factTimes', boot, facts }) as readonly (readonly [number, bigint])[];
+  }
+
+  clockBlock(block: ClockBlock): void {
+    this.flush();
+    this.post({ kind: 'clock-block', block });
+  }
+
   /** Named by a provisional handle at once: the store can name the boot only once the input is hashed. */
   createBoot(boot: NewBoot): string {
     const h = handle(this.handles++);
@@ -212,6 +226,7 @@ class BatchBuilder {
   private readonly uncertaintyNs = new BigInt64Array(ROWS_PER_BATCH);
   private readonly line = new Float64Array(ROWS_PER_BATCH);
   private clock: (string | undefined)[] | null = null;
+  private sighted: (DecodedEvent['sighted'] | undefined)[] | null = null;
   private readonly event: string[] = [];
   private readonly fields: string[] = [];
   private readonly raw: string[] = [];
@@ -237,6 +252,8 @@ class BatchBuilder {
     this.uncertaintyNs[i] = uncertaintyNs;
     if (e.clock !== undefined && this.clock === null) this.clock = new Array<string | undefined>(i);
     this.clock?.push(e.clock);
+    if (e.sighted !== undefined && this.sighted === null) this.sighted = new Array<DecodedEvent['sighted'] | undefined>(i);
+    this.sighted?.push(e.sighted);
     this.line[i] = e.line;
     this.event.push(event);
     this.fields.push(fields);
@@ -253,6 +270,7 @@ class BatchBuilder {
       timeNs: this.timeNs.slice(0, n),
       uncertaintyNs: this.uncertaintyNs.slice(0, n),
       clock: this.clock,
+      sighted: this.sighted,
       line: this.line.slice(0, n),
       event: this.event,
       fields: this.fields,

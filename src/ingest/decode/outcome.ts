@@ -15,6 +15,8 @@ export interface DecodedEvent {
   readonly approximate?: boolean | undefined;
   /** The clock `timeNs` is on, where not the boot's kernel clock (model/sightings.ts). */
   readonly clock?: string | undefined;
+  /** For a sighting aligned from another clock to kernel time: where it was seen, on that clock. */
+  readonly sighted?: { readonly clock: string; readonly timeNs: bigint } | undefined;
 }
 
 /** A message that marks the start of a CPU's bring-up: it comes online within this, later. */

@@ -16,6 +16,10 @@ export type Rec =
       readonly timeNs: bigint;
       /** `<event>: <text>`, `<func> <-<parent>` or `<stack trace>`, as ftrace prints it. */
       readonly payload: string;
+      /** The clock `timeNs` is on where not the boot's kernel clock: the ring buffer's, in an ftrace dump. */
+      readonly clock?: string | undefined;
+      /** Where the record was printed into a kernel log (a dump): that line's own stamp and text after it. */
+      readonly printed?: { readonly timeNs: bigint; readonly text: string } | undefined;
     }
   /** A kernel-log message. A format may know kernel time, wall-clock time, or both. */
   | {
@@ -40,6 +44,10 @@ export type Rec =
    * another clock (a trace instance with its own trace_clock), so it is placed like a separate input.
    */
   | { readonly kind: 'capture' }
+  /** A block of records on another clock starts (`Dumping ftrace buffer:`) … */
+  | { readonly kind: 'block'; readonly clock: string }
+  /** … and ends (the dump's closing rule). */
+  | { readonly kind: 'block-end' }
   /** An explicit boot boundary (`-- Boot 2f3c… --` in journalctl output). */
   | { readonly kind: 'boot'; readonly bootId: string | null }
   /** What kvmlog knows of a boot, at the head of a reproducer (`{"type":"kvmlog.boot",…}`). */

@@ -5,6 +5,7 @@
  */
 import { parse as parseDate } from 'date-fns/parse';
 import { decimalToNs } from '../../model/time.js';
+import { DUMP_CLOCK } from '../../model/sightings.js';
 import type { Line } from '../lines.js';
 import { parseLatencyLine } from './ftrace/grammar.js';
 import { CONTEXT_REC, LineByLine, OTHER_REC, type Rec } from './format.js';
@@ -48,21 +49,26 @@ export class DmesgReader extends LineByLine {
   private message(timeNs: bigint | null, wallNs: bigint | null, message: string): Rec {
     if (message === DUMP_START) {
       this.dump = 'header';
-      return CONTEXT_REC;
+      return { kind: 'block', clock: DUMP_CLOCK };
     }
     if (this.dump !== 'no' && DUMP_RULE.test(message.trim())) {
-      this.dump = this.dump === 'header' ? 'body' : 'no';
-      return CONTEXT_REC;
+      const ends = this.dump === 'body';
+      this.dump = ends ? 'no' : 'body';
+      return ends ? { kind: 'block-end' } : CONTEXT_REC;
     }
     if (this.dump === 'body') {
+      // The dump's stamps count from the ring buffer's last reset, not from boot: another clock, until aligned.
+      const printed = timeNs === null ? undefined : { timeNs, text: message };
       const t = parseLatencyLine(message);
-      if (t !== null) return { kind: 'trace', cpu: t.cpu, pid: t.pid, timeNs: t.timeNs, payload: t.payload };
+      if (t !== null) return { kind: 'trace', cpu: t.cpu, pid: t.pid, timeNs: t.timeNs, payload: t.payload, clock: DUMP_CLOCK, printed };
       const f = ftraceRec(message);
+      if (f !== null && f.kind === 'trace') return { ...f, clock: DUMP_CLOCK, printed };
       if (f !== null && f.kind !== 'other') return f;
     }
     return { kind: 'printk', timeNs, wallNs, message };
   }
 }
+
 
 /** dmesg -T prints local time to the second; it is read in this process's time zone (TZ). */
 function wallOf(text: string): bigint | null {

@@ -21,8 +21,8 @@ export interface ChainLink {
 /** What became of an event handed to the store. */
 export type AppendResult =
   | { readonly kind: 'appended'; readonly seq: number }
-  /** The boot holds this fact, as precisely: counted, not stored. */
-  | { readonly kind: 'held' }
+  /** The boot holds this fact, as precisely: counted, not stored. `fact`: the sighting that is the fact, where known. */
+  | { readonly kind: 'held'; readonly fact: number | null }
   /** Stored, and more precise than the sighting of the same fact it replaces as the fact. */
   | { readonly kind: 'superseding'; readonly seq: number; readonly superseded: { readonly seq: number; readonly timeNs: bigint } };
 
@@ -35,6 +35,8 @@ export class Appender {
   private readonly insert: Statement;
   private readonly nearby: Statement;
   private readonly supersede: Statement;
+  private readonly identical: Statement;
+  private readonly onClock: Statement;
   private readonly between = new Map<string, Statement>();
   /** The hash of the last event appended: what the next one's hash covers. */
   private chainHead: string;
@@ -62,6 +64,10 @@ export class Appender {
       )
       .safeIntegers(true);
     this.supersede = raw.prepare('INSERT OR IGNORE INTO superseded (seq, by_seq) VALUES (?, ?)');
+    this.identical = raw.prepare('SELECT seq FROM events WHERE boot_id = ? AND clock = ? AND time_ns = ? AND type = ? AND fields = ?').safeIntegers(true);
+    this.onClock = raw
+      .prepare(`SELECT seq, fields FROM events e WHERE boot_id = ? AND clock = ? AND time_ns = ? AND type = ? AND NOT EXISTS (SELECT 1 FROM superseded s WHERE s.seq = e.seq)`)
+      .safeIntegers(true);
     this.chainHead = (raw.prepare('SELECT hash FROM events ORDER BY seq DESC LIMIT 1').pluck().get() as string | null | undefined) ?? GENESIS;
   }
 
@@ -82,14 +88,15 @@ export class Appender {
     // Of two sightings of one fact the fact is the more informative (a return value known), then the more precise.
     if (same !== null && (same.informative > informative(e.event) || (same.informative === informative(e.event) && same.uncertaintyNs <= uncertaintyNs))) {
       this.duplicates++;
-      return { kind: 'held' };
+      return { kind: 'held', fact: same.seq };
     }
     // A link made elsewhere is this very hash when it follows this head (model/chain.ts).
     const hash = link !== undefined && link.prev === this.chainHead ? link.hash : hashLink(this.chainHead, this.contentOf(boot)(e.timeNs, event, e.line, e.raw, clock, uncertaintyNs));
     const info = this.insert.run(boot, e.timeNs, subjectCpu(e.event), type, fields, this.sourceId, e.line, e.raw, hash, clock, uncertaintyNs);
     if (info.changes !== 1) {
       this.duplicates++;
-      return { kind: 'held' };
+      const same = this.identical.get(boot, clock, e.timeNs, type, fields) as { seq: bigint } | undefined;
+      return { kind: 'held', fact: same === undefined ? null : Number(same.seq) };
     }
     this.events++;
     this.chainHead = hash;
@@ -97,6 +104,17 @@ export class Appender {
     if (same === null) return { kind: 'appended', seq };
     this.supersede.run(same.seq, seq);
     return { kind: 'superseding', seq, superseded: { seq: same.seq, timeNs: same.timeNs } };
+  }
+
+  /**
+   * A sighting aligned from another clock: the copies stored of it while that clock was not placed (an input holding
+   * only the block, imported first) are that fact's, which supersedes them.
+   */
+  supersedeSighted(boot: string, e: DecodedEvent, fact: number): void {
+    if (e.sighted === undefined) return;
+    for (const r of this.onClock.all(boot, e.sighted.clock, e.sighted.timeNs, e.event.type) as { seq: bigint; fields: string }[]) {
+      if (Number(r.seq) !== fact && compatible({ type: e.event.type, ...(JSON.parse(r.fields) as object) } as LifecycleEvent, e.event)) this.supersede.run(r.seq, fact);
+    }
   }
 
   /** A stored sighting of the same fact near this one: its instants within both uncertainties, nothing between that ends it. */

@@ -4,7 +4,10 @@
  */
 import type { Anchor } from '../../import/anchor.js';
 import type { BootIdentity } from '../../import/sink.js';
+import { type LifecycleEvent, subjectCpu } from '../../model/event.js';
+import { KERNEL_CLOCK, compatible as sameFactFields } from '../../model/sightings.js';
 import type { Store } from '../db.js';
+import { prepared } from '../statements.js';
 
 /** Only anchors past early boot count: before timekeeping settles, every boot of a kernel prints alike. */
 const MATCH_FROM_NS = 1_000_000_000n;
@@ -65,3 +68,36 @@ function compatible(store: Store, boot: string, id: BootIdentity): boolean {
   return !differs(row.kernel, id.kernel) && !differs(row.cmdline, id.cmdline);
 }
 
+
+/** The stored times of a boot's lines of these anchor keys. */
+export function anchorTimes(store: Store, boot: string, keys: readonly number[]): (readonly [number, bigint])[] {
+  const out: (readonly [number, bigint])[] = [];
+  for (let i = 0; i < keys.length; i += 500) {
+    const chunk = keys.slice(i, i + 500);
+    const rows = store.raw
+      .prepare(`SELECT key, time_ns FROM anchors WHERE boot_id = ? AND key IN (${chunk.map(() => '?').join(',')})`)
+      .safeIntegers(true)
+      .all(boot, ...chunk) as { key: bigint; time_ns: bigint }[];
+    for (const r of rows) out.push([Number(r.key), r.time_ns]);
+  }
+  return out;
+}
+
+/** Sightings a fact could be, per fact: at most this many of its stored instants are proposed. */
+const TIMES_PER_FACT = 64;
+
+/** Where the boot holds, on its kernel clock, facts these sightings could be (model/sightings.ts `compatible`). */
+export function factTimes(store: Store, boot: string, facts: readonly LifecycleEvent[]): (readonly [number, bigint])[] {
+  const stmt = prepared(
+    store,
+    `SELECT time_ns, fields FROM events e WHERE boot_id = ? AND clock = '${KERNEL_CLOCK}' AND type = ? AND cpu IS ?
+       AND NOT EXISTS (SELECT 1 FROM superseded s WHERE s.seq = e.seq) LIMIT ${TIMES_PER_FACT}`,
+  );
+  const out: (readonly [number, bigint])[] = [];
+  facts.forEach((f, i) => {
+    for (const r of stmt.all(boot, f.type, subjectCpu(f)) as { time_ns: bigint; fields: string }[]) {
+      if (sameFactFields({ type: f.type, ...(JSON.parse(r.fields) as object) } as LifecycleEvent, f)) out.push([i, r.time_ns]);
+    }
+  });
+  return out;
+}

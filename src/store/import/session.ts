@@ -7,10 +7,10 @@
  * thread asks as soon as it has read a few lines) while the input is hashed; `record` then names the input.
  */
 import type { Anchor } from '../../import/anchor.js';
-import type { BootFacts, BootIdentity, ImportSink, ImportSummary, InputSummary, NewBoot } from '../../import/sink.js';
+import type { BootFacts, BootIdentity, ClockBlock, ImportSink, ImportSummary, InputSummary, NewBoot } from '../../import/sink.js';
 import type { DecodedEvent } from '../../ingest/decode/outcome.js';
 import type { Era } from '../../model/era.js';
-import { subjectCpu } from '../../model/event.js';
+import { type LifecycleEvent, subjectCpu } from '../../model/event.js';
 import { KERNEL_CLOCK } from '../../model/sightings.js';
 import type { Store } from '../db.js';
 import { LiveProjection } from '../projections/live.js';
@@ -19,7 +19,7 @@ import type { Appended } from '../projections/rebuild.js';
 import { hasBoot, sourceByHash } from '../read.js';
 import { prepared } from '../statements.js';
 import { Appender, type ChainLink } from './appender.js';
-import { findStoredBoot } from './boot-matcher.js';
+import { anchorTimes, factTimes, findStoredBoot } from './boot-matcher.js';
 import { createBoot, endBoot, eraOf } from './boot-registry.js';
 
 /** The input an import records. */
@@ -118,6 +118,23 @@ export class ImportSession implements ImportSink {
     endBoot(this.store, boot, facts, p.target.host);
   }
 
+  anchorTimes(boot: string, keys: readonly number[]): readonly (readonly [number, bigint])[] {
+    this.recorded();
+    return anchorTimes(this.store, boot, keys);
+  }
+
+  factTimes(boot: string, facts: readonly LifecycleEvent[]): readonly (readonly [number, bigint])[] {
+    this.recorded();
+    return factTimes(this.store, boot, facts);
+  }
+
+  clockBlock(b: ClockBlock): void {
+    const p = this.recorded();
+    this.store.raw
+      .prepare('INSERT INTO clock_alignments (boot_id, clock, source_id, offset_ns, evidence, spread_ns, first_line) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(b.boot, b.clock, p.sourceId, b.offsetNs, b.evidence, b.spreadNs, b.firstLine);
+  }
+
   /** The input's SHA-256: what every event's hash covers. */
   get source(): string {
     return this.recorded().target.sha256;
@@ -177,6 +194,8 @@ export class ImportSession implements ImportSink {
       if (until > t.uncertainUntilNs) t.uncertainUntilNs = until;
     }
     const r = p.appender.append(boot, e, uncertaintyNs, lookNear, link);
+    const fact = r.kind === 'held' ? r.fact : r.seq;
+    if (fact !== null) p.appender.supersedeSighted(boot, e, fact);
     // Only the kernel clock's facts are projected: another clock's instants are not placed on it.
     if (r.kind === 'held' || (e.clock !== undefined && e.clock !== KERNEL_CLOCK)) return;
     if (t.projecting.kind === 'live' && (r.kind === 'superseding' || !t.projecting.live.push(r.seq, e.timeNs, e.event))) t.projecting = { kind: 'void' };
