@@ -13,7 +13,7 @@ import type { Format } from '../ingest/formats/registry.js';
 import type { Line } from '../ingest/lines.js';
 import { anchorKey } from './anchor.js';
 import { OpenBlock } from './clock-block.js';
-import { Segment, endsKernel } from './segment.js';
+import { BANNER, Segment, endsKernel, releaseFrom } from './segment.js';
 import type { ClockBlock, ImportSink, InputSummary, NewBoot, ReadOptions, Warning } from './sink.js';
 import { kernelTime } from './wall-clock.js';
 
@@ -143,20 +143,30 @@ export class BootSplitter implements RecordSink {
         // The console's own kernel lines resume: a trace printed into it has ended.
         if (this.block?.clock === CAPTURE_CLOCK) this.leaveBlock();
         if (r.bootId !== undefined && r.bootId !== this.seg.id) this.restart(r.bootId, r.host, this.seg.lines > 0);
-        const banner = r.message.startsWith('Linux version ');
-        if (banner && this.seg.lines > 0) this.restart(null);
+        const banner = BANNER.exec(r.message);
+        // A banner after the kernel's own first lines (arm64, ppc64 print some at stamp 0) is still that kernel.
+        if (banner !== null && this.seg.lines > 0 && !this.seg.inPrologue) this.restart(null);
         if (r.host !== undefined) this.seg.host ??= r.host;
-        const timeNs = kernelTime(this.seg, r.timeNs, r.wallNs, banner);
+        const timeNs = kernelTime(this.seg, r.timeNs, r.wallNs, banner !== null);
         if (timeNs !== null) {
           this.stamp(timeNs);
           this.anchor(timeNs, r.message);
         }
-        if (banner) this.seg.kernel = /^Linux version (\S+)/.exec(r.message)![1]!;
-        if (r.message.startsWith('Command line: ')) this.seg.cmdline ??= r.message.slice(14).trim();
-        this.outcome(l, this.seg.decoder.printk(timeNs, r.message, l));
+        this.learn(r.message, banner);
+        this.outcome(l, this.seg.decoder.printk(timeNs, r.message, l, r.cpu));
         return;
       }
     }
+  }
+
+  /** What a message tells of the boot itself: its release, command line, kind. */
+  private learn(message: string, banner: RegExpExecArray | null): void {
+    const seg = this.seg;
+    if (banner !== null) seg.kernel = banner[1]!;
+    const cmdline = /^(?:Kernel )?[Cc]ommand line: (.*)$/.exec(message);
+    if (cmdline !== null) seg.cmdline ??= cmdline[1]!.trim();
+    if (seg.kernel === null) seg.kernel = releaseFrom(message);
+    if (/^(?:OF: fdt: )?Reserving \d+ ?K(?:i)?B of memory at 0x[0-9a-f]+ for elfcorehdr/.test(message)) seg.reservedElfcorehdr = true;
   }
 
   /** Stamps falling back to ~0 after a panic or kexec: the next kernel is talking. */
@@ -187,6 +197,7 @@ export class BootSplitter implements RecordSink {
         for (const e of o.events) {
           if (this.impossibleCpu(e)) continue;
           if (endsKernel(e.event)) seg.ended = true;
+          if (e.event.type === 'kexec.start' && e.event.kind === 'crash') seg.crashKexec = true;
           if (seg.placement.kind === 'placed') this.sink.event(seg.placement.boot, e, uncertaintyOf(seg, e));
           else seg.placement.held.push(e);
         }
@@ -277,6 +288,9 @@ export class BootSplitter implements RecordSink {
     this.close();
     this.prior = this.seg;
     this.open(id, host);
+    // The kernel a crash kexec boots is the capture kernel, whatever its own lines say (arm64 passes elfcorehdr
+    // in the device tree).
+    if (this.prior.crashKexec && this.prior.ended) this.seg.followsCrash = true;
   }
 
   private create(): string {

@@ -68,12 +68,13 @@ export interface Placement {
 }
 
 /**
- * A record's place: its own evidence where it has some; else between the evidence around it, the offset
- * following the drift from one to the next (as uncertain as they differ); else, outside the evidence, the block's
- * offset where the clock keeps one fixed offset to the kernel's (`fixed`) — elsewhere the evidence cannot say
- * (a trace clock may jump at a suspend: 5 s in the 6.1 recording), and null.
+ * A record's place. On a clock a fixed offset from the kernel's (`fixed`), the block's offset, as uncertain as its
+ * evidence is spread. On another: its own evidence where it has some; else between the evidence around it, the
+ * offset following the drift from one to the next (as uncertain as they differ); else, outside the evidence,
+ * nowhere (null): a trace clock may jump at a suspend (5 s in the 6.1 recording).
  */
 export function placeRecord(a: Alignment, item: number, atNs: bigint, fixed: boolean): Placement | null {
+  if (fixed) return { offsetNs: a.offsetNs, uncertaintyNs: a.spreadNs };
   const own = a.own.get(item);
   if (own !== undefined) return { offsetNs: own, uncertaintyNs: 0n };
   const ev = a.evidenceAt;
@@ -91,7 +92,7 @@ export function placeRecord(a: Alignment, item: number, atNs: bigint, fixed: boo
     const offsetNs = span === 0n ? before.offsetNs : before.offsetNs + ((after.offsetNs - before.offsetNs) * (atNs - before.atNs)) / span;
     return { offsetNs, uncertaintyNs: abs(after.offsetNs - before.offsetNs) };
   }
-  return fixed ? { offsetNs: a.offsetNs, uncertaintyNs: a.spreadNs } : null;
+  return null;
 }
 
 const cmp = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);

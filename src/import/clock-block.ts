@@ -64,7 +64,7 @@ export class OpenBlock {
       const at = a === null ? null : placeRecord(a, e.line, e.timeNs, fixed);
       if (at === null) return { ...e, clock: this.clock };
       const own = e.uncertaintyNs ?? 0n;
-      const doubt = at.uncertaintyNs === 0n ? 0n : at.uncertaintyNs + STAMP_PRECISION_NS;
+      const doubt = at.uncertaintyNs + STAMP_PRECISION_NS;
       return { ...e, timeNs: e.timeNs + at.offsetNs, clock: undefined, uncertaintyNs: own > doubt ? own : doubt, sighted: { clock: this.clock, timeNs: e.timeNs } };
     });
   }

@@ -28,7 +28,7 @@ export class Segment {
   /** How far this input's kernel times may be off: wall-clock-only stamps to the second are off by up to 1 s. */
   toleranceNs = 0n;
   /** The kernel went away in this boot (panic or kexec): a restart of the stamps is the next kernel. */
-  ended = false;
+  private endedSeen = false;
   maxTimeNs = 0n;
   lines = 0;
 
@@ -40,6 +40,15 @@ export class Segment {
   ) {
     this.host = host;
     this.bootWallNs = bootWallNs;
+  }
+
+  get ended(): boolean {
+    // A panic whose CPU is not yet known is held by the decoder, not emitted: it has panicked all the same.
+    return this.endedSeen || this.decoder.panicked;
+  }
+
+  set ended(v: boolean) {
+    this.endedSeen = v;
   }
 
   /** The boot the sink named for this segment, or null while it is unplaced. */
@@ -62,13 +71,51 @@ export class Segment {
     return this.eraHint ?? (range !== null && range[0] === range[1] ? range[0] : null);
   }
 
-  /** A kdump kernel is booted by the crash path with the old kernel's core at `elfcorehdr=`. */
+  /** The kernel reserved the crashed kernel's ELF core header (`OF: fdt: Reserving 1 KiB … for elfcorehdr`, arm64). */
+  reservedElfcorehdr = false;
+  /** The boot before it in this input went down by a crash kexec (`Starting crashdump kernel...`). */
+  followsCrash = false;
+  /** This boot went down by a crash kexec. */
+  crashKexec = false;
+
+  /**
+   * A kdump (capture) kernel: booted by the crash path, with the old kernel's core at `elfcorehdr=` (x86, on its
+   * command line) or in the device tree (arm64, which says so as it reserves it), or `crashkernel=0`. Crashkernel
+   * memory reserved by a production kernel is no evidence.
+   */
   kind(): BootKind {
-    return this.kindHint ?? (this.cmdline !== null && /(?:^|\s)elfcorehdr=/.test(this.cmdline) ? 'kdump' : 'normal');
+    if (this.kindHint !== null) return this.kindHint;
+    const byCmdline = this.cmdline !== null && /(?:^|\s)(?:elfcorehdr=|crashkernel=0(?:\s|$))/.test(this.cmdline);
+    return byCmdline || this.reservedElfcorehdr || this.followsCrash ? 'kdump' : 'normal';
+  }
+
+  /** Lines at stamp 0 before the banner (arm64's `Booting Linux on physical CPU`, ppc64's `hash-mmu:`): the same kernel. */
+  get inPrologue(): boolean {
+    return this.kernel === null && this.maxTimeNs === 0n;
   }
 }
 
 /** The kernel goes away with this event: a restart of the stamps after it is the next kernel. */
+/** The release a banner names: `Linux version 6.1.0-56-amd64 (debian-kernel@…)`, with or without a space before `(`. */
+export const BANNER = /^Linux version ([^\s(]+)/;
+
+/**
+ * The release where no banner shows it: the stack dump's `CPU: 0 PID: 1 Comm: swapper/0 Not tainted 5.14.0-rc5 #0`
+ * (or `Tainted: G W …`), or the boot image's name on the command line (`BOOT_IMAGE=/boot/vmlinuz-6.1.0-56-amd64`).
+ */
+export function releaseFrom(message: string): string | null {
+  const dump = /^CPU: \d+ (?:UID: \d+ )?PID: \d+ Comm: /.exec(message);
+  if (dump !== null) {
+    // `… Not tainted 5.14.0-rc5 #0`, `… Tainted: G  W  L  6.14.0-rc3 #1`: the release is the token before `#n`.
+    const words = message.slice(dump[0].length).split(' ').filter((w) => w !== '');
+    const at = words.findIndex((w, i) => /^#\d/.test(words[i + 1] ?? '') && /^\d+\.\d+/.test(w));
+    const tainted = words.indexOf('tainted') >= 0 || words.indexOf('Tainted:') >= 0;
+    if (at > 0 && tainted) return words[at]!;
+  }
+  const image = /(?:^|\s)BOOT_IMAGE=\S*?(?:vmlinuz|vmlinux|bzImage|Image)-(\d+\.\d+\S*)/.exec(message);
+  return image === null ? null : image[1]!;
+}
+
 export function endsKernel(e: LifecycleEvent): boolean {
   return e.type === 'panic' || e.type === 'kexec.start' || (e.type === 'system.state' && ['restart', 'halt', 'power_off'].includes(e.state));
 }

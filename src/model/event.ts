@@ -40,7 +40,8 @@ export type LifecycleEvent =
   | { type: 'system.state'; state: SystemStateName }
   | { type: 'kexec.load'; kind: KexecKind }
   | { type: 'kexec.start'; kind: KexecKind }
-  | { type: 'panic'; message: string }
+  /** `cpu`: the panicking CPU, where the input shows it (absent from logs made before it was recorded: unknown). */
+  | { type: 'panic'; message: string; cpu: number | null }
   /** This CPU took the crash shootdown NMI (crash_nmi_callback / kdump_nmi_callback) on the way to kdump. */
   | { type: 'crash.nmi'; cpu: number }
   /** The trace lost records (`[LOST n EVENTS]`): anything may have changed unseen. `cpu` is the buffer that lost them. */
@@ -121,11 +122,14 @@ const FIELDS: { readonly [T in EventType]: Readonly<Record<Exclude<keyof Extract
   'system.state': { state: oneOf('restart', 'halt', 'power_off', 'suspend', 'resume') },
   'kexec.load': { kind: oneOf('normal', 'crash') },
   'kexec.start': { kind: oneOf('normal', 'crash') },
-  panic: { message: str },
+  panic: { message: str, cpu: orNull(cpu) },
   'crash.nmi': { cpu },
   'trace.lost': { cpu: orNull(cpu), count: orNull(count) },
   marker: { text: str },
 };
+
+/** Fields a type gained after logs were first written without them: absent there, they are unknown. */
+const ADDED_LATER: { readonly [T in EventType]?: Readonly<Record<string, null>> } = { panic: { cpu: null } };
 
 /** A value as a warning shows it: its JSON, cut short. */
 function shown(v: unknown): string {
@@ -148,14 +152,16 @@ export function parseEvent(o: Readonly<Record<string, unknown>>): ParsedEvent {
   const type = o['type'];
   if (typeof type !== 'string' || !isEventType(type)) return { ok: false, message: `not an event type of the catalogue: ${JSON.stringify(type) ?? 'none'}` };
   const fields: Readonly<Record<string, Check>> = FIELDS[type];
+  const added = ADDED_LATER[type];
   for (const [k, check] of Object.entries(fields)) {
+    if (!(k in o) && added !== undefined && k in added) continue;
     if (!(k in o)) return { ok: false, message: `${type} without its ${k}` };
     if (!check(o[k])) return { ok: false, message: `${type} with ${k} ${shown(o[k])}, not of its type` };
   }
   const unknown = Object.keys(o).find((k) => k !== 'type' && !(k in fields));
   if (unknown !== undefined) return { ok: false, message: `${type} with a field the catalogue does not know: ${shown(unknown)}` };
   const event: Record<string, unknown> = { type };
-  for (const k of Object.keys(fields)) event[k] = o[k];
+  for (const k of Object.keys(fields)) event[k] = k in o ? o[k] : added![k];
   return { ok: true, event: event as LifecycleEvent };
 }
 

@@ -60,9 +60,11 @@ export function apply(s: HostState, e: LifecycleEvent): HostState {
     case 'trace.lost':
       // Records of any kind may be among the lost ones: nothing known before the loss can be trusted after it.
       return { ...initialState(s.era), kvm: { ...initialState(s.era).kvm, rebooting: s.kvm.rebooting } };
+    case 'panic':
+      // A log written before the panic's CPU was recorded has none: unknown.
+      return { ...s, system: { state: 'panic', cpu: e.cpu ?? null } };
     case 'kexec.load':
     case 'kexec.start':
-    case 'panic':
     case 'crash.nmi':
     case 'marker':
       return s;

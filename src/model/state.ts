@@ -5,7 +5,7 @@ export type Known<T> = T | null;
 
 export type Virt = 'on' | 'off' | 'unknown';
 export type TdxModuleStatus = 'uninitialized' | 'initialized' | 'error' | 'unknown';
-export type SystemState = 'running' | 'suspend' | 'restart' | 'halt' | 'power_off' | 'unknown';
+export type SystemState = 'running' | 'panic' | 'suspend' | 'restart' | 'halt' | 'power_off' | 'unknown';
 
 export interface CpuState {
   readonly online: Known<boolean>;
@@ -28,7 +28,8 @@ export interface HostState {
   readonly era: Era | null;
   readonly kvm: KvmState;
   readonly tdx: { readonly module: TdxModuleStatus };
-  readonly system: { readonly state: SystemState };
+  /** `cpu`: the CPU that panicked, while the state is `panic` and the input showed which. */
+  readonly system: { readonly state: SystemState; readonly cpu?: Known<number> };
   /** Per-CPU state, keyed by CPU number; a CPU never mentioned is absent (unknown). */
   readonly cpus: ReadonlyMap<number, CpuState>;
 }

@@ -74,7 +74,7 @@ export class History {
 
   /** The crash path: shootdown NMI and emergency disable on each other CPU, then the panicking CPU's own. */
   crash(panicking: number, others: number[], skipDisable: number[] = []): this {
-    this.add({ type: 'panic', message: 'sysrq triggered crash' });
+    this.add({ type: 'panic', message: 'sysrq triggered crash', cpu: null });
     for (const cpu of others) {
       this.add({ type: 'crash.nmi', cpu });
       if (!skipDisable.includes(cpu)) this.add({ type: 'virt.emergency_disable', cpu });

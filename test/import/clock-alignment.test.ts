@@ -47,9 +47,10 @@ describe('placeRecord', () => {
     assert.deepEqual(placeRecord(a, 9, ms(75), false), { offsetNs: ms(7.5), uncertaintyNs: ms(5) });
   });
 
-  it('beyond the evidence, places a record only on a clock a fixed offset from the kernel\'s', () => {
+  it('beyond the evidence, places no record, but on a clock a fixed offset from the kernel\'s places every record at it', () => {
     assert.equal(placeRecord(a, 9, ms(3000), false), null);
-    assert.deepEqual(placeRecord(a, 9, ms(3000), true), { offsetNs: a.offsetNs, uncertaintyNs: a.spreadNs });
+    assert.deepEqual(placeRecord(a, 9, ms(3000), true), { offsetNs: ms(0.5), uncertaintyNs: ms(1) });
+    assert.deepEqual(placeRecord(a, 4, ms(50), true), { offsetNs: ms(0.5), uncertaintyNs: ms(1) });
     assert.equal(a.own.has(6), false, 'the sighting 1 s off (past the jump) is not evidence of the offset');
   });
 });

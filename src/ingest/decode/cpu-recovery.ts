@@ -17,6 +17,8 @@ interface Held {
 
 export interface Recovered {
   readonly events: DecodedEvent[];
+  /** The held panics, each with the panicking CPU where the log named it. */
+  readonly panics: DecodedEvent[];
   readonly warnings: { line: number; message: string }[];
   /** Lines that needed no event of their own. */
   readonly context: number;
@@ -24,15 +26,22 @@ export interface Recovered {
 
 export class CpuRecovery {
   private readonly held: Held[] = [];
+  /** Panics whose line named no CPU: the panicking CPU, once the log names it. */
+  private readonly panics: DecodedEvent[] = [];
   /** CPUs that certainly ran something at an exact instant. */
   private readonly cpuAt = new Map<bigint, Set<number>>();
   /** The instants native_machine_crash_shutdown ran: on the panicking CPU. */
   private readonly crashShutdownAt: bigint[] = [];
   /** The panicking CPU, from the panic's probe or the `CPU: N PID: …` line of its stack dump. */
   private panicCpu: number | null = null;
-  private sawPanic = false;
+  private seenPanic = false;
   /** kvm_shutdown / kvm_reboot ran: every CPU's virtualization is off, whichever CPU a later disable line was on. */
   private shutdownAt: bigint | null = null;
+
+  /** A panic was seen, its event emitted or held. */
+  get sawPanic(): boolean {
+    return this.seenPanic;
+  }
 
   /** A per-CPU event whose line named no CPU, held for the boot's end. */
   later(timeNs: bigint, line: Line, fn: string, make: (cpu: number) => LifecycleEvent): void {
@@ -52,8 +61,13 @@ export class CpuRecovery {
   }
 
   panicked(cpu: number | null): void {
-    this.sawPanic = true;
+    this.seenPanic = true;
     if (cpu !== null) this.panicCpu ??= cpu;
+  }
+
+  /** A panic whose line named no CPU, held for the boot's end: its stack dump may name the CPU later. */
+  panicLater(e: DecodedEvent): void {
+    this.panics.push(e);
   }
 
   shutdown(timeNs: bigint): void {
@@ -65,7 +79,7 @@ export class CpuRecovery {
    * Comm: init …` (6.12). True when `message` was that line.
    */
   dumpLine(message: string): boolean {
-    if (!this.sawPanic || this.panicCpu !== null) return false;
+    if (!this.seenPanic || this.panicCpu !== null) return false;
     const m = /^CPU: (\d+) (?:UID: \d+ )?PID: \d+ /.exec(message);
     if (m === null) return false;
     this.panicCpu = Number(m[1]);
@@ -95,7 +109,10 @@ export class CpuRecovery {
       }
     }
     this.held.length = 0;
-    return { events, warnings, context };
+    // A panic's CPU the log never named is unknown: the panic itself is still a fact.
+    const panics = this.panics.map((p) => (p.event.type === 'panic' ? { ...p, event: { ...p.event, cpu: this.panicCpu } } : p));
+    this.panics.length = 0;
+    return { events, panics, warnings, context };
   }
 
   /**

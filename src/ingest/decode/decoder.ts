@@ -13,7 +13,7 @@ import { CpuRecovery } from './cpu-recovery.js';
 import { Dedup } from './dedup.js';
 import { EraEvidence } from './era-evidence.js';
 import { HotplugTracker, isLifecycleCallback } from './hotplug.js';
-import { BRING_UP_NS, CALL_SPAN_NS, CONTEXT, type DecodedEvent, OTHER, type Outcome, PRINTK_ROUTE_NS, events, warn } from './outcome.js';
+import { CALL_SPAN_NS, CONTEXT, type DecodedEvent, OTHER, type Outcome, PRINTK_ROUTE_NS, events, warn } from './outcome.js';
 import { type Payload, readPayload } from './payload.js';
 import { decodePrintkMessage } from './printk.js';
 import { ProbeDecoder, type TraceInput } from './probes.js';
@@ -65,23 +65,30 @@ export class Decoder {
     return this.unseen(events([{ timeNs, event: { type: 'trace.lost', cpu, count }, line: line.no, raw: line.text }]));
   }
 
-  printk(timeNs: bigint | null, message: string, line: Line): Outcome {
+  /** A panic was seen (its event may wait for its CPU until the boot's end). */
+  get panicked(): boolean {
+    return this.recovery.sawPanic;
+  }
+
+  /** `cpu`: the CPU a `[Cn]` printk caller names. */
+  printk(timeNs: bigint | null, message: string, line: Line, cpu?: number): Outcome {
     if (timeNs !== null && timeNs > this.lastTime) this.lastTime = timeNs;
     if (this.recovery.dumpLine(message)) return CONTEXT;
     // tp_printk routes tracepoints and probes into the log without the CPU column.
     const p = readPayload(message);
     if (p !== null && (p.kind === 'kprobe' || p.kind === 'kretprobe' || (p.kind === 'tracepoint' && TRACEPOINTS.get(p.name)?.viaPrintk === true))) {
       if (timeNs === null) return warn('trace event in the kernel log without a timestamp');
-      return routed(this.payload(p, { cpu: null, pid: null, timeNs, payload: message }, line));
+      return routed(this.payload(p, { cpu: cpu ?? null, pid: null, timeNs, payload: message }, line));
     }
     const decoded = decodePrintkMessage(message);
     if (decoded === null) return OTHER;
     if (decoded.kind === 'context') return CONTEXT;
     if (timeNs === null) return warn('lifecycle message without a timestamp');
-    if (decoded.events.some((e) => e.type === 'panic')) this.recovery.panicked(null);
+    if (decoded.events.some((e) => e.type === 'panic')) this.recovery.panicked(cpu ?? null);
     if (decoded.events.some((e) => e.type === 'kvm.shutdown')) this.recovery.shutdown(timeNs);
-    const approximate = decoded.approximate ? { approximate: true, uncertaintyNs: BRING_UP_NS } : {};
-    return this.unseen(events(decoded.events.map((event) => ({ timeNs, event, line: line.no, raw: line.text, ...approximate }))));
+    const approximate = decoded.withinNs !== null ? { approximate: true, uncertaintyNs: decoded.withinNs } : {};
+    const made = decoded.events.map((event) => (event.type === 'panic' && cpu !== undefined ? { ...event, cpu } : event));
+    return this.unseen(events(made.map((event) => ({ timeNs, event, line: line.no, raw: line.text, ...approximate }))));
   }
 
   /**
@@ -91,7 +98,7 @@ export class Decoder {
   flush(): { events: DecodedEvent[]; warnings: { line: number; message: string }[]; context: number } {
     const unpaired = this.probes.flush();
     const recovered = this.recovery.flush();
-    const kept = this.dedup.keep([...unpaired, ...recovered.events.map((e) => ({ ...e, uncertaintyNs: PRINTK_ROUTE_NS }))]);
+    const kept = this.dedup.keep([...unpaired, ...recovered.events.map((e) => ({ ...e, uncertaintyNs: PRINTK_ROUTE_NS })), ...recovered.panics]);
     return { events: [...kept, ...this.dedup.flush()], warnings: recovered.warnings, context: recovered.context };
   }
 
@@ -121,10 +128,18 @@ export class Decoder {
     }
   }
 
-  /** The one way out for events: a fact already emitted, seen again through another signal, is dropped here. */
+  /**
+   * The one way out for events: a fact already emitted, seen again through another signal, is dropped here. A
+   * panic whose line named no CPU waits for the boot's end, when its stack dump may have named the CPU.
+   */
   private unseen(o: Outcome): Outcome {
     if (o.kind !== 'events') return o;
-    const kept = this.dedup.keep(o.events);
+    const now = o.events.filter((e) => {
+      if (e.event.type !== 'panic' || e.event.cpu !== null) return true;
+      this.recovery.panicLater(e);
+      return false;
+    });
+    const kept = this.dedup.keep(now);
     return kept.length > 0 ? events(kept) : CONTEXT;
   }
 }

@@ -19,8 +19,6 @@ export interface DecodedEvent {
   readonly sighted?: { readonly clock: string; readonly timeNs: bigint } | undefined;
 }
 
-/** A message that marks the start of a CPU's bring-up: it comes online within this, later. */
-export const BRING_UP_NS = 1_000_000_000n;
 /** A trace event routed into the kernel log (tp_printk) is stamped when printed: within this of its record. */
 export const PRINTK_ROUTE_NS = 1_000_000n;
 /** The function tracer stamps a call's entry; a kretprobe on it, its return: within this of each other. */

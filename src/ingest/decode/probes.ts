@@ -139,7 +139,7 @@ export class ProbeDecoder {
       case 'panic':
         if (isReturn) return CONTEXT;
         this.recovery.panicked(input.cpu);
-        return events([at({ type: 'panic', message: args['fmt']?.trim() ?? '' })]);
+        return events([at({ type: 'panic', message: args['fmt']?.trim() ?? '', cpu: input.cpu })]);
       case 'crash-path':
         this.crashing = true;
         return CONTEXT;

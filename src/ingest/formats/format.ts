@@ -30,6 +30,11 @@ export type Rec =
       readonly message: string;
       readonly bootId?: string | undefined;
       readonly host?: string | undefined;
+      /**
+       * The CPU that printed it, where the log names it: a `[Cn]` caller (CONFIG_PRINTK_CALLER, printed from
+       * NMI or IRQ context). A `[Tn]` caller names a task, not a CPU.
+       */
+      readonly cpu?: number | undefined;
     }
   /** `CPU:2 [LOST 12 EVENTS]`: the ring buffer overwrote records of that CPU. */
   | {

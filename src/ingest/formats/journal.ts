@@ -7,6 +7,7 @@ import { parse as parseDate } from 'date-fns/parse';
 import { decimalToNs } from '../../model/time.js';
 import type { Line } from '../lines.js';
 import { LineByLine, OTHER_REC, type Rec } from './format.js';
+import { withoutCaller } from './kernel-log.js';
 import { looksLifecycle } from './signals.js';
 
 const HOST_IDENT = String.raw`(\S{1,255})\s+([^\s:\[]{1,64})(?:\[\d{1,10}\])?:\s?(.*)$`;
@@ -36,8 +37,8 @@ export class SyslogReader extends LineByLine {
     if (ident !== 'kernel') return [OTHER_REC];
     // rsyslog keeps the kernel's own stamp in the text; journald moves it out of the message.
     const k = KERNEL_STAMP.exec(message);
-    if (k) return [{ kind: 'printk', timeNs: decimalToNs(k[1]!), wallNs, message: k[2]!, host }];
-    return [{ kind: 'printk', timeNs, wallNs, message, host }];
+    if (k) return [{ kind: 'printk', timeNs: decimalToNs(k[1]!), wallNs, host, ...withoutCaller(k[2]!) }];
+    return [{ kind: 'printk', timeNs, wallNs, host, ...withoutCaller(message) }];
   }
 
 

@@ -18,6 +18,11 @@ const WALL = /^(?:<(\d{1,3})>)?\[([A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d{2}:\d{2
 // dmesg --time-format iso: `2026-11-25T11:58:16,450162+00:00 msg` (a comma before the microseconds).
 const ISO = /^(?:<(\d{1,3})>)?(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}),(\d{1,9})([+-]\d{2}:\d{2}|Z) (.*)$/;
 const LEVEL_ONLY = /^<(\d{1,3})>(.*)$/;
+/**
+ * CONFIG_PRINTK_CALLER's caller after the stamp: the console prints `[   50.377002][ T4382] msg`, util-linux
+ * dmesg `[   50.377002] [ T4382] msg`; `C3` is CPU 3 (NMI or IRQ context), `T4382` a task.
+ */
+const CALLER = /^\s?\[\s{0,10}([TC])(\d{1,10})\]\s?(.*)$/;
 const DUMP_START = 'Dumping ftrace buffer:';
 const DUMP_RULE = /^-{20,}$/;
 
@@ -46,7 +51,8 @@ export class DmesgReader extends LineByLine {
   }
 
 
-  private message(timeNs: bigint | null, wallNs: bigint | null, message: string): Rec {
+  private message(timeNs: bigint | null, wallNs: bigint | null, text: string): Rec {
+    const { message, cpu } = withoutCaller(text);
     if (message === DUMP_START) {
       this.dump = 'header';
       return { kind: 'block', clock: DUMP_CLOCK };
@@ -65,8 +71,15 @@ export class DmesgReader extends LineByLine {
       if (f !== null && f.kind === 'trace') return { ...f, clock: DUMP_CLOCK, printed };
       if (f !== null && f.kind !== 'other') return f;
     }
-    return { kind: 'printk', timeNs, wallNs, message };
+    return cpu === undefined ? { kind: 'printk', timeNs, wallNs, message } : { kind: 'printk', timeNs, wallNs, message, cpu };
   }
+}
+
+/** The message after a printk caller, and the CPU a `[Cn]` caller names. */
+export function withoutCaller(text: string): { readonly message: string; readonly cpu?: number } {
+  const c = CALLER.exec(text);
+  if (c === null) return { message: text };
+  return c[1] === 'C' ? { message: c[3]!, cpu: Number(c[2]) } : { message: c[3]! };
 }
 
 
@@ -82,13 +95,19 @@ function isoWallOf(date: string, frac: string, zone: string): bigint | null {
   return Number.isNaN(ms) ? null : BigInt(ms) * 1_000_000n + BigInt(frac.padEnd(9, '0'));
 }
 
-const KMSG = /^(\d{1,3}),(\d{1,20}),(\d{1,20}),[^;]{0,64};(.*)$/;
+const KMSG = /^(\d{1,3}),(\d{1,20}),(\d{1,20}),([^;]{0,64});(.*)$/;
+/** The caller among a record's header fields (`6,339,5140900,-,caller=T1;…`; `C2`: CPU 2). */
+const KMSG_CALLER = /(?:^|,)caller=C(\d{1,10})(?:,|$)/;
 
 /** /dev/kmsg: `<facility*8+level>,<seq>,<usecs>,<flags>[,…];<text>`, dictionary lines start with a space. */
 export class KmsgReader extends LineByLine {
   read(line: Line): readonly Rec[] {
     const m = KMSG.exec(line.text);
-    if (m) return [{ kind: 'printk', timeNs: BigInt(m[3]!) * 1000n, wallNs: null, message: m[4]! }];
+    if (m) {
+      const c = KMSG_CALLER.exec(m[4]!);
+      const rec = { kind: 'printk', timeNs: BigInt(m[3]!) * 1000n, wallNs: null, message: m[5]! } as const;
+      return [c === null ? rec : { ...rec, cpu: Number(c[1]) }];
+    }
     if (line.text.startsWith(' ') || line.text.trim() === '') return [OTHER_REC];
     // A record whose header is broken may hold anything: report it.
     const broken = /^\d{1,3},\d{1,20},/.test(line.text) || looksLifecycle(line.text);

@@ -90,7 +90,8 @@ const TIMES_PER_FACT = 64;
 export function factTimes(store: Store, boot: string, facts: readonly LifecycleEvent[]): (readonly [number, bigint])[] {
   const stmt = prepared(
     store,
-    `SELECT time_ns, fields FROM events e WHERE boot_id = ? AND clock = '${KERNEL_CLOCK}' AND type = ? AND cpu IS ?
+    // Only a fact known to its stamp is evidence of where another clock lies: a bound (a bring-up message) is not.
+    `SELECT time_ns, fields FROM events e WHERE boot_id = ? AND clock = '${KERNEL_CLOCK}' AND uncertainty_ns = 0 AND type = ? AND cpu IS ?
        AND NOT EXISTS (SELECT 1 FROM superseded s WHERE s.seq = e.seq) LIMIT ${TIMES_PER_FACT}`,
   );
   const out: (readonly [number, bigint])[] = [];
