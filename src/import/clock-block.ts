@@ -7,20 +7,12 @@
 import { Decoder } from '../ingest/decode/decoder.js';
 import type { DecodedEvent } from '../ingest/decode/outcome.js';
 import { DUMP_CLOCK, STAMP_PRECISION_NS } from '../model/sightings.js';
-import { type Alignment, type Pairing, align, placeRecord } from './clock-alignment.js';
+import { type Alignment, type Pairing, align, globalTraceClock, placeRecord, sameTraceClock } from '../model/clock-alignment.js';
 import type { ClockBlock, ImportSink } from './sink.js';
 
 /** Records of a block kept as alignment evidence, and facts asked about. */
 const MAX_KEYS = 4096;
 const MAX_FACTS = 512;
-
-/**
- * With `trace_clock=global` the top instance's clock is printk's own (sched_clock_cpu, kernel/trace/trace_clock.c):
- * its trace is at offset 0 from the log, and a dump of it (the clock's time since the ring buffer's start) at a
- * fixed offset. `local`, the default and every instance's own, is the raw sched_clock, which drifts from it and
- * jumps at a suspend (6.1 recording): outside its evidence a block on it cannot be placed.
- */
-const fixedTraceClock = (cmdline: string | null): boolean => cmdline !== null && /(?:^|\s)trace_clock=global(?:\s|$)/.test(cmdline);
 
 export class OpenBlock {
   readonly decoder = new Decoder();
@@ -58,8 +50,7 @@ export class OpenBlock {
    * keeps a fixed offset to printk's.
    */
   placed(a: Alignment | null, cmdline: string | null): DecodedEvent[] {
-    // The top instance prints the trace clock's own time: on `global`, the evidence finds it at offset 0.
-    const fixed = a !== null && fixedTraceClock(cmdline) && (this.clock === DUMP_CLOCK || (a.offsetNs < 0n ? -a.offsetNs : a.offsetNs) <= a.spreadNs);
+    const fixed = a !== null && (this.clock === DUMP_CLOCK ? globalTraceClock(cmdline) : sameTraceClock(cmdline, a));
     return this.held.map((e) => {
       const at = a === null ? null : placeRecord(a, e.line, e.timeNs, fixed);
       if (at === null) return { ...e, clock: this.clock };

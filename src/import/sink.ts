@@ -103,6 +103,20 @@ export interface ImportSummary extends InputSummary {
   readonly events: number;
   /** Events the store already held: the same facts from another capture of the same boot. */
   readonly duplicates: number;
+  /** Boots stored before from inputs that named none, which this input showed to be one of its boots. */
+  readonly merges: readonly BootMerge[];
+}
+
+/** A provisional boot found to be another: its events moved there, placed by this offset between their clocks. */
+export interface BootMerge {
+  readonly from: string;
+  readonly into: string;
+  readonly offsetNs: bigint;
+  readonly spreadNs: bigint;
+  /** Facts and lines both held, at that offset. */
+  readonly evidence: number;
+  /** Its events moved. */
+  readonly events: number;
 }
 
 /** How to read one input. */

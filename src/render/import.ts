@@ -17,8 +17,9 @@ export function importJson(results: readonly ImportResult[]): object {
             boots: r.summary.boots,
             warnings: r.summary.warnings.map((w) => ({ line: w.line, message: w.message })),
             clocks: r.summary.clocks.map(clockJson),
+            merged: r.summary.merges.map((m) => ({ boot: m.from, into: m.into, offsetNs: m.offsetNs.toString(), spreadNs: m.spreadNs.toString(), evidence: m.evidence, events: m.events })),
           }
-        : { file: r.file, status: 'already-imported', format: null, lines: 0, events: 0, duplicates: 0, boots: [], warnings: [], clocks: [] },
+        : { file: r.file, status: 'already-imported', format: null, lines: 0, events: 0, duplicates: 0, boots: [], warnings: [], clocks: [], merged: [] },
     ),
   };
 }
@@ -63,6 +64,12 @@ export function importText(r: ImportResult): string {
       `${s.context} lifecycle lines recorded through other lines, ${s.other} other lines, ${s.warnings.length} warnings`,
   ];
   for (const c of s.clocks) lines.push(clockText(r.file, c));
+  for (const m of s.merges) {
+    lines.push(
+      `  boot ${m.from}, stored before from an input that named no boot, is boot ${m.into}: its clock at ${signedMs(m.offsetNs)} ms ` +
+        `(evidence within ± ${ms(m.spreadNs)} ms) from ${m.evidence} facts and lines both hold; its ${m.events} events moved there`,
+    );
+  }
   for (const w of s.warnings.slice(0, MAX_WARNINGS_SHOWN)) lines.push(`  warning: ${r.file}:${w.line}: ${w.message}`);
   if (s.warnings.length > MAX_WARNINGS_SHOWN) lines.push(`  … ${s.warnings.length - MAX_WARNINGS_SHOWN} more (--json lists all)`);
   return lines.join('\n');

@@ -9,6 +9,7 @@ import * as m0002 from '../../migrations/0002_boot_identity.js';
 import * as m0003 from '../../migrations/0003_projections.js';
 import * as m0004 from '../../migrations/0004_hash_chain.js';
 import * as m0005 from '../../migrations/0005_sightings.js';
+import * as m0006 from '../../migrations/0006_boot_merges.js';
 import { KvmlogError } from '../errors.js';
 import type { DB } from './schema.js';
 
@@ -34,6 +35,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003_projections': m0003,
   '0004_hash_chain': m0004,
   '0005_sightings': m0005,
+  '0006_boot_merges': m0006,
 };
 
 export interface Store {

@@ -31,6 +31,8 @@ export function listBoots(store: Store): Boot[] {
     .selectFrom('boots as b')
     .leftJoin('projected_boots as p', 'p.boot_id', 'b.id')
     .select(['b.id', 'b.host', 'b.kind', 'b.kernel', 'b.era', 'b.cmdline', 'b.previous', 'b.boot_wall_ns', 'p.first_ns', 'p.last_ns', 'p.events', 'p.last_seq'])
+    // A boot merged into the one it turned out to be is that boot.
+    .where('b.merged_into', 'is', null)
     // In the order the boots were first stored.
     .orderBy(sql`b.rowid`);
   return [...iterate(store, q)].map((r) => ({

@@ -21,6 +21,10 @@ export interface BootsTable {
   previous: string | null;
   source_id: number;
   boot_wall_ns: bigint | null;
+  /** 1: made from an input that named no boot, and nothing since identified it. */
+  provisional: number;
+  /** The boot this one turned out to be: its events moved there. */
+  merged_into: string | null;
 }
 
 export interface AnchorsTable {

@@ -79,7 +79,7 @@ describe('every real 6.1 file imports with no relevant line lost', () => {
     assert.ok(r.files.every((f) => f.status === 'imported'));
   });
 
-  it('finds the lifecycle boot, the crashed boot and its kdump boot (and nothing ties the function-tracer file to a boot)', async () => {
+  it('finds the lifecycle boot, the crashed boot and its kdump boot, the function-tracer captures in theirs', async () => {
     const boots = await json<BootJson[]>(['boots', '--db', s.db]);
     const kdump = boots.filter((b) => b.kind === 'kdump');
     assert.equal(kdump.length, 1);
@@ -87,11 +87,12 @@ describe('every real 6.1 file imports with no relevant line lost', () => {
     assert.ok(crashed, 'the kdump boot names the boot that crashed');
     const events = await ndjson<EventJson>(['events', '--db', s.db, '--boot', crashed.id, '--type', 'panic']);
     assert.ok(events.length > 0);
-    // lifecycle + crashed + kdump, and the two function-tracer captures (ftrace-function-lifecycle.txt, also
-    // printed on the lifecycle console, and kdump-direct-ftrace-function-precrash.txt): that trace instance
-    // runs on its own clock and shares no line with any other capture, so kvmlog cannot tell which boot they
-    // belong to (import them with --boot).
-    assert.equal(boots.length, 5);
+    // lifecycle + crashed + kdump. The two function-tracer captures (ftrace-function-lifecycle.txt, also printed on
+    // the lifecycle console, and kdump-direct-ftrace-function-precrash.txt) run on the instance's own clock and
+    // share no line with another capture: their facts, which the event traces hold too at one offset, say which
+    // boot each is.
+    assert.equal(boots.length, 3);
+    assert.equal(boots.filter((b) => b.kernel === null).length, 0);
   });
 });
 

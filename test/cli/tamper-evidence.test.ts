@@ -139,10 +139,11 @@ describe('a store from before the hash chain', () => {
       return h;
     };
     const stored = hashes().length;
-    // The schema as kvmlog left it before migration 0004: 0005, then 0004, undone. Such a store knew neither clocks
-    // nor uncertainty: every event on the kernel clock, stamped as it was seen.
+    // The schema as kvmlog left it before migration 0004: 0006, 0005, then 0004, undone. Such a store knew neither
+    // clocks nor uncertainty: every event on the kernel clock, stamped as it was seen.
     const raw = new Database(s.db);
-    raw.exec(`DROP TABLE clock_alignments; DROP TABLE superseded; DROP INDEX events_identity;
+    raw.exec(`ALTER TABLE boots DROP COLUMN merged_into; ALTER TABLE boots DROP COLUMN provisional;
+      DELETE FROM kysely_migration WHERE name = '0006_boot_merges'; DROP TABLE clock_alignments; DROP TABLE superseded; DROP INDEX events_identity;
       CREATE UNIQUE INDEX events_identity ON events (boot_id, time_ns, type, fields);
       ALTER TABLE events DROP COLUMN uncertainty_ns; ALTER TABLE events DROP COLUMN clock;
       ALTER TABLE events DROP COLUMN hash; DELETE FROM kysely_migration WHERE name IN ('0004_hash_chain', '0005_sightings');`);

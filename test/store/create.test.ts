@@ -15,7 +15,8 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { openStore } from '../../src/store/db.js';
 
 const Database: typeof BetterSqlite3 = createRequire(import.meta.url)('better-sqlite3');
-const MIGRATIONS = 5;
+/** Every migration the repository ships: one file each in migrations/. */
+const MIGRATIONS = readdirSync(fileURLToPath(new URL('../../migrations', import.meta.url))).filter((f) => /^\d{4}_.*\.ts$/.test(f)).length;
 const dir = mkdtempSync(join(tmpdir(), 'kvmlog-create-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -18,6 +18,12 @@ export interface ChainLink {
   readonly hash: string;
 }
 
+/** A sighting another input made, moved here (a provisional boot merged): its own source stays its provenance. */
+export interface Origin {
+  readonly sourceId: number;
+  readonly sha256: string;
+}
+
 /** What became of an event handed to the store. */
 export type AppendResult =
   | { readonly kind: 'appended'; readonly seq: number }
@@ -45,6 +51,8 @@ export class Appender {
   private content: ReturnType<typeof chainContentOf> | null = null;
   events = 0;
   duplicates = 0;
+  /** Sightings of other inputs moved here (a provisional boot merged into the boot it was). */
+  moved = 0;
 
   /** Under the write lock: no other import can append between reading the head and the commit. */
   constructor(
@@ -80,25 +88,27 @@ export class Appender {
    * may hold a sighting of this fact at another instant (it was stored before this import, or this sighting comes
    * before what this import appended to it), which is looked for.
    */
-  append(boot: string, e: DecodedEvent, uncertaintyNs: bigint, lookNear: boolean, link?: ChainLink): AppendResult {
+  append(boot: string, e: DecodedEvent, uncertaintyNs: bigint, lookNear: boolean, link?: ChainLink, origin?: Origin): AppendResult {
     const type = e.event.type;
     const clock = e.clock ?? KERNEL_CLOCK;
     const { fields, event } = canonicalParts(e.event);
     const same = lookNear ? this.sameFact(boot, clock, e, uncertaintyNs) : null;
     // Of two sightings of one fact the fact is the more informative (a return value known), then the more precise.
     if (same !== null && (same.informative > informative(e.event) || (same.informative === informative(e.event) && same.uncertaintyNs <= uncertaintyNs))) {
-      this.duplicates++;
+      if (origin === undefined) this.duplicates++;
       return { kind: 'held', fact: same.seq };
     }
     // A link made elsewhere is this very hash when it follows this head (model/chain.ts).
-    const hash = link !== undefined && link.prev === this.chainHead ? link.hash : hashLink(this.chainHead, this.contentOf(boot)(e.timeNs, event, e.line, e.raw, clock, uncertaintyNs));
-    const info = this.insert.run(boot, e.timeNs, subjectCpu(e.event), type, fields, this.sourceId, e.line, e.raw, hash, clock, uncertaintyNs);
+    const content = origin === undefined ? this.contentOf(boot) : chainContentOf(boot, origin.sha256);
+    const hash = link !== undefined && link.prev === this.chainHead ? link.hash : hashLink(this.chainHead, content(e.timeNs, event, e.line, e.raw, clock, uncertaintyNs));
+    const info = this.insert.run(boot, e.timeNs, subjectCpu(e.event), type, fields, origin?.sourceId ?? this.sourceId, e.line, e.raw, hash, clock, uncertaintyNs);
     if (info.changes !== 1) {
-      this.duplicates++;
+      if (origin === undefined) this.duplicates++;
       const same = this.identical.get(boot, clock, e.timeNs, type, fields) as { seq: bigint } | undefined;
       return { kind: 'held', fact: same === undefined ? null : Number(same.seq) };
     }
-    this.events++;
+    if (origin === undefined) this.events++;
+    else this.moved++;
     this.chainHead = hash;
     const seq = Number(info.lastInsertRowid);
     if (same === null) return { kind: 'appended', seq };
@@ -115,6 +125,11 @@ export class Appender {
     for (const r of this.onClock.all(boot, e.sighted.clock, e.sighted.timeNs, e.event.type) as { seq: bigint; fields: string }[]) {
       if (Number(r.seq) !== fact && compatible({ type: e.event.type, ...(JSON.parse(r.fields) as object) } as LifecycleEvent, e.event)) this.supersede.run(r.seq, fact);
     }
+  }
+
+  /** `seq` is no longer a fact: `by` is (a move's new sighting of it, or the fact it was already). */
+  supersedeBy(seq: number, by: number): void {
+    this.supersede.run(seq, by);
   }
 
   /** A stored sighting of the same fact near this one: its instants within both uncertainties, nothing between that ends it. */

@@ -5,6 +5,7 @@
 import type { Anchor } from '../../import/anchor.js';
 import type { BootIdentity } from '../../import/sink.js';
 import { type LifecycleEvent, subjectCpu } from '../../model/event.js';
+import { EVIDENCE_WITHIN_NS } from '../../model/clock-alignment.js';
 import { KERNEL_CLOCK, compatible as sameFactFields } from '../../model/sightings.js';
 import type { Store } from '../db.js';
 import { prepared } from '../statements.js';
@@ -63,7 +64,9 @@ export function findStoredBoot(store: Store, anchors: readonly Anchor[], identit
 
 /** Different kernels, or the same kernel booted with a different command line, are different boots. */
 function compatible(store: Store, boot: string, id: BootIdentity): boolean {
-  const row = store.raw.prepare('SELECT kernel, cmdline FROM boots WHERE id = ?').get(boot) as { kernel: string | null; cmdline: string | null };
+  const row = store.raw.prepare('SELECT kernel, cmdline, merged_into FROM boots WHERE id = ?').get(boot) as { kernel: string | null; cmdline: string | null; merged_into: string | null };
+  // A boot merged into another kept its own clock's lines: an input on that clock is placed anew, and merged too.
+  if (row.merged_into !== null) return false;
   const differs = (a: string | null, b: string | null) => a !== null && b !== null && a !== b;
   return !differs(row.kernel, id.kernel) && !differs(row.cmdline, id.cmdline);
 }
@@ -91,7 +94,7 @@ export function factTimes(store: Store, boot: string, facts: readonly LifecycleE
   const stmt = prepared(
     store,
     // Only a fact known to its stamp is evidence of where another clock lies: a bound (a bring-up message) is not.
-    `SELECT time_ns, fields FROM events e WHERE boot_id = ? AND clock = '${KERNEL_CLOCK}' AND uncertainty_ns = 0 AND type = ? AND cpu IS ?
+    `SELECT time_ns, fields FROM events e WHERE boot_id = ? AND clock = '${KERNEL_CLOCK}' AND uncertainty_ns <= ${EVIDENCE_WITHIN_NS} AND type = ? AND cpu IS ?
        AND NOT EXISTS (SELECT 1 FROM superseded s WHERE s.seq = e.seq) LIMIT ${TIMES_PER_FACT}`,
   );
   const out: (readonly [number, bigint])[] = [];

@@ -13,9 +13,11 @@ export function bootId(sha256: string, index: number): string {
 /** Inserts the boot; its id is its own where the input named it. */
 export function createBoot(store: Store, b: NewBoot, sha256: string, host: string, sourceId: number): string {
   const id = b.id ?? bootId(sha256, b.index);
+  // Nothing names it yet (no boot id, banner or command line): another capture may show which boot it is.
+  const provisional = b.id === null && b.kernel === null && b.cmdline === null ? 1 : 0;
   store.raw
-    .prepare('INSERT INTO boots (id, host, kind, kernel, era, cmdline, previous, source_id) VALUES (?, ?, ?, ?, ?, ?, NULL, ?)')
-    .run(id, b.host ?? host, b.kind, b.kernel, b.kernel === null ? null : eraOfKernel(b.kernel), b.cmdline, sourceId);
+    .prepare('INSERT INTO boots (id, host, kind, kernel, era, cmdline, previous, source_id, provisional) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?)')
+    .run(id, b.host ?? host, b.kind, b.kernel, b.kernel === null ? null : eraOfKernel(b.kernel), b.cmdline, sourceId, provisional);
   return id;
 }
 
@@ -29,10 +31,11 @@ export function endBoot(store: Store, boot: string, f: BootFacts, fallbackHost: 
     .prepare(
       `UPDATE boots SET kernel = coalesce(kernel, ?), cmdline = coalesce(cmdline, ?),
          era = coalesce(?, era, ?), kind = CASE WHEN ? = 'kdump' THEN 'kdump' ELSE kind END,
-         previous = coalesce(previous, ?), boot_wall_ns = coalesce(boot_wall_ns, ?)
+         previous = coalesce(previous, ?), boot_wall_ns = coalesce(boot_wall_ns, ?),
+         provisional = CASE WHEN ? IS NOT NULL OR ? IS NOT NULL THEN 0 ELSE provisional END
        WHERE id = ?`,
     )
-    .run(f.kernel, f.cmdline, eraFromKernel, f.era, f.kind, f.previous === boot ? null : f.previous, f.bootWallNs, boot);
+    .run(f.kernel, f.cmdline, eraFromKernel, f.era, f.kind, f.previous === boot ? null : f.previous, f.bootWallNs, f.kernel, f.cmdline, boot);
   // A host named by the input (journal _HOSTNAME, syslog host field) replaces the file-name fallback.
   if (f.host !== null) store.raw.prepare('UPDATE boots SET host = ? WHERE id = ? AND host = ?').run(f.host, boot, fallbackHost);
   if (f.kind === 'kdump') linkKdump(store, boot);

@@ -7,18 +7,20 @@
  * thread asks as soon as it has read a few lines) while the input is hashed; `record` then names the input.
  */
 import type { Anchor } from '../../import/anchor.js';
-import type { BootFacts, BootIdentity, ClockBlock, ImportSink, ImportSummary, InputSummary, NewBoot } from '../../import/sink.js';
+import type { BootFacts, BootIdentity, BootMerge, ClockBlock, ImportSink, ImportSummary, InputSummary, NewBoot } from '../../import/sink.js';
+import { type Alignment, placeRecord, sameTraceClock } from '../../model/clock-alignment.js';
 import type { DecodedEvent } from '../../ingest/decode/outcome.js';
 import type { Era } from '../../model/era.js';
 import { type LifecycleEvent, subjectCpu } from '../../model/event.js';
-import { KERNEL_CLOCK } from '../../model/sightings.js';
+import { CAPTURE_CLOCK, KERNEL_CLOCK, STAMP_PRECISION_NS } from '../../model/sightings.js';
 import type { Store } from '../db.js';
 import { LiveProjection } from '../projections/live.js';
 import { type ProjectionPlan, type Projecting, carryOut, planProjection } from '../projections/plan.js';
 import type { Appended } from '../projections/rebuild.js';
 import { hasBoot, sourceByHash } from '../read.js';
 import { prepared } from '../statements.js';
-import { Appender, type ChainLink } from './appender.js';
+import { type AppendResult, Appender, type ChainLink, type Origin } from './appender.js';
+import { alignment, homeOf, isProvisional, markMerged, rowsToMove, strays } from './boot-merger.js';
 import { anchorTimes, factTimes, findStoredBoot } from './boot-matcher.js';
 import { createBoot, endBoot, eraOf } from './boot-registry.js';
 
@@ -46,7 +48,14 @@ interface Touched {
 
 type Phase =
   | { readonly kind: 'locked' }
-  | { readonly kind: 'recorded'; readonly target: ImportTarget; readonly sourceId: number; readonly appender: Appender; readonly boots: Map<string, Touched> }
+  | {
+      readonly kind: 'recorded';
+      readonly target: ImportTarget;
+      readonly sourceId: number;
+      readonly appender: Appender;
+      readonly boots: Map<string, Touched>;
+      readonly merges: BootMerge[];
+    }
   | { readonly kind: 'ended' };
 
 export class ImportSession implements ImportSink {
@@ -76,7 +85,7 @@ export class ImportSession implements ImportSink {
         .prepare('INSERT INTO sources (sha256, path, format, imported_at, lines, events) VALUES (?, ?, ?, ?, 0, 0)')
         .run(target.sha256, target.path, target.format, new Date().toISOString());
       const sourceId = Number(info.lastInsertRowid);
-      this.phase = { kind: 'recorded', target, sourceId, appender: new Appender(this.store, sourceId, target.sha256), boots: new Map() };
+      this.phase = { kind: 'recorded', target, sourceId, appender: new Appender(this.store, sourceId, target.sha256), boots: new Map(), merges: [] };
       return { kind: 'recorded' };
     } catch (e) {
       this.abort();
@@ -116,6 +125,7 @@ export class ImportSession implements ImportSink {
     const p = this.recorded();
     this.touch(p, boot);
     endBoot(this.store, boot, facts, p.target.host);
+    this.settleProvisional(p, boot);
   }
 
   anchorTimes(boot: string, keys: readonly number[]): readonly (readonly [number, bigint])[] {
@@ -133,6 +143,48 @@ export class ImportSession implements ImportSink {
     this.store.raw
       .prepare('INSERT INTO clock_alignments (boot_id, clock, source_id, offset_ns, evidence, spread_ns, first_line) VALUES (?, ?, ?, ?, ?, ?, ?)')
       .run(b.boot, b.clock, p.sourceId, b.offsetNs, b.evidence, b.spreadNs, b.firstLine);
+  }
+
+  /**
+   * A boot this input named nothing of may be one stored; a boot it identified may be what a provisional one was
+   * (boot-merger.ts). Either way the provisional boot's events move to the boot it was.
+   */
+  private settleProvisional(p: Extract<Phase, { kind: 'recorded' }>, boot: string): void {
+    if (isProvisional(this.store, boot)) {
+      const home = homeOf(this.store, boot);
+      if (home !== null) this.merge(p, boot, home.boot, home.alignment);
+      return;
+    }
+    for (const stray of strays(this.store, boot)) {
+      const a = alignment(this.store, stray, boot);
+      if (a !== null) this.merge(p, stray, boot, a);
+    }
+  }
+
+  /**
+   * `from` was `into` all along: each of its facts is appended to `into` as a new sighting — on `into`'s kernel time
+   * where the evidence places it (model/clock-alignment.ts), else on its own clock — and superseded by it.
+   */
+  private merge(p: Extract<Phase, { kind: 'recorded' }>, from: string, into: string, a: Alignment): void {
+    const cmdline = (prepared(this.store, 'SELECT cmdline FROM boots WHERE id = ?').get(into) as { cmdline: string | null }).cmdline;
+    const fixed = sameTraceClock(cmdline, a);
+    let moved = 0;
+    for (const r of rowsToMove(this.store, from)) {
+      const at = r.clock === KERNEL_CLOCK ? placeRecord(a, r.seq, r.timeNs, fixed) : null;
+      const base = { event: r.event, line: r.line, raw: r.raw };
+      const e: DecodedEvent =
+        at === null
+          ? { ...base, timeNs: r.timeNs, clock: r.clock === KERNEL_CLOCK ? CAPTURE_CLOCK : r.clock }
+          : { ...base, timeNs: r.timeNs + at.offsetNs, sighted: { clock: CAPTURE_CLOCK, timeNs: r.timeNs } };
+      const doubt = at === null ? 0n : at.uncertaintyNs + STAMP_PRECISION_NS;
+      const result = this.append(into, e, r.uncertaintyNs > doubt ? r.uncertaintyNs : doubt, undefined, { sourceId: r.sourceId, sha256: r.sha256 });
+      const by = result.kind === 'held' ? result.fact : result.seq;
+      if (by !== null) p.appender.supersedeBy(r.seq, by);
+      moved++;
+    }
+    markMerged(this.store, from, into);
+    p.boots.delete(from);
+    p.merges.push({ from, into, offsetNs: a.offsetNs, spreadNs: a.spreadNs, evidence: a.evidence, events: moved });
   }
 
   /** The input's SHA-256: what every event's hash covers. */
@@ -159,7 +211,7 @@ export class ImportSession implements ImportSink {
   finish(input: InputSummary): ImportSummary {
     const p = this.recorded();
     for (const [boot, { era, plan, added }] of this.appendedTo()) carryOut(this.store, boot, era, plan, added);
-    const summary: ImportSummary = { ...input, events: p.appender.events, duplicates: p.appender.duplicates };
+    const summary: ImportSummary = { ...input, events: p.appender.events, duplicates: p.appender.duplicates, merges: p.merges };
     this.store.raw.prepare('UPDATE sources SET format = ?, lines = ?, events = ? WHERE id = ?').run(summary.format, summary.lines, summary.events, p.sourceId);
     this.store.raw.exec('COMMIT');
     this.phase = { kind: 'ended' };
@@ -182,7 +234,7 @@ export class ImportSession implements ImportSink {
     }
   }
 
-  private append(boot: string, e: DecodedEvent, uncertaintyNs: bigint, link: ChainLink | undefined): void {
+  private append(boot: string, e: DecodedEvent, uncertaintyNs: bigint, link: ChainLink | undefined, origin?: Origin): AppendResult {
     const p = this.recorded();
     const t = this.touch(p, boot);
     // The boot may hold this fact, seen at another instant, where it was stored before this import or this event
@@ -193,11 +245,11 @@ export class ImportSession implements ImportSink {
       const until = e.timeNs + (uncertaintyNs < REACH_NS ? uncertaintyNs : REACH_NS);
       if (until > t.uncertainUntilNs) t.uncertainUntilNs = until;
     }
-    const r = p.appender.append(boot, e, uncertaintyNs, lookNear, link);
+    const r = p.appender.append(boot, e, uncertaintyNs, lookNear, link, origin);
     const fact = r.kind === 'held' ? r.fact : r.seq;
     if (fact !== null) p.appender.supersedeSighted(boot, e, fact);
     // Only the kernel clock's facts are projected: another clock's instants are not placed on it.
-    if (r.kind === 'held' || (e.clock !== undefined && e.clock !== KERNEL_CLOCK)) return;
+    if (r.kind === 'held' || (e.clock !== undefined && e.clock !== KERNEL_CLOCK)) return r;
     if (t.projecting.kind === 'live' && (r.kind === 'superseding' || !t.projecting.live.push(r.seq, e.timeNs, e.event))) t.projecting = { kind: 'void' };
     const seq = r.seq;
     const cpu = subjectCpu(e.event);
@@ -212,6 +264,7 @@ export class ImportSession implements ImportSink {
       if (seq > a.maxSeq) a.maxSeq = seq;
       if (cpu !== null) a.cpus.add(cpu);
     }
+    return r;
   }
 
   /** A boot this import touches: one it created, or a stored one, whose era before the import is noted at first. */

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type Pairing, align, placeRecord } from '../../src/import/clock-alignment.js';
+import { type Pairing, align, placeRecord } from '../../src/model/clock-alignment.js';
 
 const ms = (v: number): bigint => BigInt(Math.round(v * 1e6));
 /** Record `item`, stamped `at` ms on its clock, seen on the kernel clock `offset` ms later. */
@@ -34,23 +34,23 @@ describe('align', () => {
 });
 
 describe('placeRecord', () => {
-  // Three records agree on 0–1 ms; the clocks then drift, to 5 ms at stamp 50 and 10 ms at stamp 100; by stamp
-  // 2000 one has jumped 1 s (a suspend).
-  const a = align([p(1, 0, 0), p(2, 10, 0.5), p(3, 20, 1), p(4, 50, 5), p(5, 100, 10), p(6, 2000, 1000)])!;
+  // Three records agree on 0–1 ms; the clocks then drift, to 50 ms at stamp 500 and 90 ms at stamp 1000; by
+  // stamp 20000 one has jumped 1 s (a suspend).
+  const a = align([p(1, 0, 0), p(2, 100, 0.5), p(3, 200, 1), p(4, 500, 50), p(5, 1000, 90), p(6, 20000, 1000)])!;
 
   it('places a record with its own sighting there, exactly, drifted as it may be', () => {
     assert.equal(a.offsetNs, ms(0.5));
-    assert.deepEqual(placeRecord(a, 4, ms(50), false), { offsetNs: ms(5), uncertaintyNs: 0n });
+    assert.deepEqual(placeRecord(a, 4, ms(500), false), { offsetNs: ms(50), uncertaintyNs: 0n });
   });
 
   it('places a record between two with sightings along the drift from one to the other, as uncertain as they differ', () => {
-    assert.deepEqual(placeRecord(a, 9, ms(75), false), { offsetNs: ms(7.5), uncertaintyNs: ms(5) });
+    assert.deepEqual(placeRecord(a, 9, ms(750), false), { offsetNs: ms(70), uncertaintyNs: ms(40) });
   });
 
   it('beyond the evidence, places no record, but on a clock a fixed offset from the kernel\'s places every record at it', () => {
-    assert.equal(placeRecord(a, 9, ms(3000), false), null);
-    assert.deepEqual(placeRecord(a, 9, ms(3000), true), { offsetNs: ms(0.5), uncertaintyNs: ms(1) });
-    assert.deepEqual(placeRecord(a, 4, ms(50), true), { offsetNs: ms(0.5), uncertaintyNs: ms(1) });
+    assert.equal(placeRecord(a, 9, ms(30000), false), null);
+    assert.deepEqual(placeRecord(a, 9, ms(30000), true), { offsetNs: ms(0.5), uncertaintyNs: ms(1) });
+    assert.deepEqual(placeRecord(a, 4, ms(500), true), { offsetNs: ms(0.5), uncertaintyNs: ms(1) });
     assert.equal(a.own.has(6), false, 'the sighting 1 s off (past the jump) is not evidence of the offset');
   });
 });

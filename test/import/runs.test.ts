@@ -41,8 +41,15 @@ describe('every file of a real run imported together', () => {
         const { boots, facts, findings } = await importedTogether(run, order.files);
         const said = `${order.files.map((f) => basename(f)).join(', ')}`;
         const problems: string[] = [];
-        const got = boots.map((b) => [b.kind, b.kernel, b.previous === null ? null : boots.findIndex((x) => x.id === b.previous)]).sort();
-        const want = run.boots.map((b) => [b.kind, b.kernel, b.previous]).sort();
+        // A boot by what it is, and the one it followed by what that one is.
+        const named = (kind: string, kernel: string | null) => `${kind} ${kernel ?? 'unknown'}`;
+        const got = boots
+          .map((b) => {
+            const prev = b.previous === null ? undefined : boots.find((x) => x.id === b.previous);
+            return [named(b.kind, b.kernel), prev === undefined ? null : named(prev.kind, prev.kernel)];
+          })
+          .sort();
+        const want = run.boots.map((b) => [named(b.kind, b.kernel), b.previous === null ? null : named(run.boots[b.previous]!.kind, run.boots[b.previous]!.kernel)]).sort();
         if (JSON.stringify(got) !== JSON.stringify(want)) problems.push(`boots ${JSON.stringify(got)}, not ${JSON.stringify(want)}`);
         for (const [boot, events] of facts) {
           for (const { fact, again } of repeatedFacts(events)) {
